@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/**
+ * The `lineage` command. Each sub-command lives in its own file and registers itself here.
+ * This is the only place that turns errors into messages and exit codes.
+ */
+import { Command, CommanderError } from "commander";
+import pc from "picocolors";
+import { LineageError } from "../errors.js";
+import { registerCompare } from "./compare.js";
+import { registerInspect } from "./inspect.js";
+import { registerProbe } from "./probe.js";
+import { registerTokenizer } from "./tokenizer.js";
+
+export function buildProgram(): Command {
+  const program = new Command("lineage")
+    .description("Find out what a large language model is really built on.")
+    .version("0.1.0")
+    .showHelpAfterError()
+    .exitOverride();
+  registerInspect(program);
+  registerTokenizer(program);
+  registerCompare(program);
+  registerProbe(program);
+  return program;
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode;
+  if (error instanceof LineageError) {
+    process.stderr.write(`${pc.red("lineage: error:")} ${error.describe()}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${pc.red("lineage: internal error:")} ${message}\n`);
+  if (process.env.LINEAGE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return 70;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv as string[], { from: "user" });
+    return 0;
+  } catch (error) {
+    return report(error);
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,55 @@
+/**
+ * Positional reads from a file handle, with the file's size known up front so every offset can be
+ * checked before any bytes are requested.
+ */
+import { type FileHandle, open, stat } from "node:fs/promises";
+import { FormatError, InputNotFoundError } from "../errors.js";
+
+export class PositionalFile {
+  private constructor(
+    readonly path: string,
+    readonly size: number,
+    private readonly handle: FileHandle,
+  ) {}
+
+  static async open(path: string): Promise<PositionalFile> {
+    let size: number;
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) throw new InputNotFoundError("not a regular file", { file: path });
+      size = info.size;
+    } catch (error) {
+      if (error instanceof InputNotFoundError) throw error;
+      throw new InputNotFoundError("cannot read file (does it exist?)", { file: path, cause: error });
+    }
+    const handle = await open(path, "r");
+    return new PositionalFile(path, size, handle);
+  }
+
+  /** Read exactly `length` bytes at `offset`, or throw a FormatError naming `field`. */
+  async read(offset: number, length: number, field: string): Promise<Uint8Array> {
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+      throw new FormatError(`invalid byte range ${offset}+${length}`, { file: this.path, field });
+    }
+    if (offset + length > this.size) {
+      throw new FormatError(
+        `needs bytes ${offset}..${offset + length} but the file has only ${this.size} bytes (truncated?)`,
+        { file: this.path, field },
+      );
+    }
+    const buffer = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await this.handle.read(buffer, done, length - done, offset + done);
+      if (bytesRead === 0) {
+        throw new FormatError(`file ended after ${offset + done} bytes`, { file: this.path, field });
+      }
+      done += bytesRead;
+    }
+    return buffer;
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The safetensors header: an 8-byte little-endian length, then that many bytes of JSON mapping tensor
+ * names to `{ dtype, shape, data_offsets }` (offsets relative to the end of the header).
+ * Wire types keep the on-disk spelling; validation happens here, before any tensor byte is read.
+ */
+import { FormatError } from "../../errors.js";
+import { isSafetensorsDtype, SAFETENSORS_DTYPE_BYTES, type SafetensorsDtype } from "../dtype.js";
+
+/** Header JSON larger than this is refused: real headers of 400 GB models are a few MB; 100 MB is the
+ * limit the reference implementation uses, and it keeps a hostile length from allocating gigabytes. */
+export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+/** More dimensions than any real tensor has; a cap so a hostile shape cannot make us loop. */
+export const MAX_RANK = 16;
+
+export interface SafetensorsWireEntry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+export interface SafetensorsEntry {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: number[];
+  /** Offsets relative to the start of the data section. */
+  begin: number;
+  end: number;
+}
+
+export interface ParsedHeader {
+  headerLength: number;
+  /** Absolute offset of the data section (8 + headerLength). */
+  dataStart: number;
+  entries: SafetensorsEntry[];
+  metadata: Record<string, string>;
+}
+
+export function readHeaderLength(prefix: Uint8Array, file: string, fileSize: number): number {
+  if (prefix.byteLength < 8 || fileSize < 8) {
+    throw new FormatError("file is shorter than the 8-byte header length", { file, field: "header length" });
+  }
+  const length = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(MAX_HEADER_BYTES)) {
+    throw new FormatError(`header length ${length} exceeds the ${MAX_HEADER_BYTES}-byte limit`, {
+      file,
+      field: "header length",
+    });
+  }
+  const n = Number(length);
+  if (8 + n > fileSize) {
+    throw new FormatError(`header length ${n} runs past the end of the ${fileSize}-byte file (truncated?)`, {
+      file,
+      field: "header length",
+    });
+  }
+  return n;
+}
+
+function checkShape(shape: unknown, file: string, field: string): number[] {
+  if (!Array.isArray(shape) || shape.length > MAX_RANK) {
+    throw new FormatError(`shape must be an array of at most ${MAX_RANK} dimensions`, { file, field });
+  }
+  for (const dim of shape) {
+    if (!Number.isSafeInteger(dim) || dim < 0) {
+      throw new FormatError(`shape has an invalid dimension ${JSON.stringify(dim)}`, { file, field });
+    }
+  }
+  return shape as number[];
+}
+
+/** Parse and validate the JSON header. `dataBytes` is the size of the data section. */
+export function parseHeaderJson(json: Uint8Array, file: string, dataBytes: number): ParsedHeader {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(json));
+  } catch (error) {
+    throw new FormatError("header is not valid UTF-8 JSON", { file, field: "header", cause: error });
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new FormatError("header must be a JSON object", { file, field: "header" });
+  }
+  const entries: SafetensorsEntry[] = [];
+  let metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (name === "__metadata__") {
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        throw new FormatError("__metadata__ must be an object of strings", { file, field: "__metadata__" });
+      }
+      metadata = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+      continue;
+    }
+    const field = `tensor ${name}`;
+    if (value === null || typeof value !== "object") {
+      throw new FormatError("entry must be an object", { file, field });
+    }
+    const wire = value as Partial<SafetensorsWireEntry>;
+    if (!isSafetensorsDtype(wire.dtype)) {
+      throw new FormatError(`unknown dtype ${JSON.stringify(wire.dtype)}`, { file, field: `${field}.dtype` });
+    }
+    const shape = checkShape(wire.shape, file, `${field}.shape`);
+    const offsets = wire.data_offsets;
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+      offsets[0] > offsets[1]
+    ) {
+      throw new FormatError("data_offsets must be [begin, end] with 0 <= begin <= end", {
+        file,
+        field: `${field}.data_offsets`,
+      });
+    }
+    const [begin, end] = offsets;
+    if (end > dataBytes) {
+      throw new FormatError(`data_offsets end ${end} is past the data section (${dataBytes} bytes)`, {
+        file,
+        field: `${field}.data_offsets`,
+      });
+    }
+    let expected = SAFETENSORS_DTYPE_BYTES[wire.dtype];
+    for (const dim of shape) expected *= dim;
+    if (!Number.isSafeInteger(expected) || expected !== end - begin) {
+      throw new FormatError(
+        `shape [${shape.join(", ")}] of ${wire.dtype} needs ${expected} bytes but data_offsets span ${end - begin}`,
+        { file, field: `${field}.data_offsets` },
+      );
+    }
+    entries.push({ name, dtype: wire.dtype, shape, begin, end });
+  }
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) {
+    const previous = sorted[i - 1]!;
+    const current = sorted[i]!;
+    if (current.begin < previous.end) {
+      throw new FormatError(`data overlaps tensor ${previous.name}`, {
+        file,
+        field: `tensor ${current.name}.data_offsets`,
+      });
+    }
+  }
+  return { headerLength: json.byteLength, dataStart: 8 + json.byteLength, entries, metadata };
+}
