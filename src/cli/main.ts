@@ -8,6 +8,7 @@ import pc from "picocolors";
 import { LineageError } from "../errors.js";
 import { registerCompare } from "./compare.js";
 import { registerInspect } from "./inspect.js";
+import { registerLibrary } from "./library.js";
 import { registerProbe } from "./probe.js";
 import { registerTokenizer } from "./tokenizer.js";
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerTokenizer(program);
   registerCompare(program);
   registerProbe(program);
+  registerLibrary(program);
   return program;
 }
 

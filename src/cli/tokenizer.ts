@@ -1,11 +1,11 @@
 import type { Command } from "commander";
-import { UsageError } from "../errors.js";
+import { registerTokenizerCompare } from "./tokenizer-compare.js";
+import { registerTokenizerCount } from "./tokenizer-count.js";
+import { registerTokenizerIdentify } from "./tokenizer-identify.js";
 
 export function registerTokenizer(program: Command): void {
-  program
-    .command("tokenizer")
-    .description("(in development)")
-    .action(() => {
-      throw new UsageError("'tokenizer' is not built yet");
-    });
+  const tokenizer = program.command("tokenizer").description("read, compare and identify tokenizers");
+  registerTokenizerCompare(tokenizer);
+  registerTokenizerIdentify(tokenizer);
+  registerTokenizerCount(tokenizer);
 }

@@ -1,0 +1,56 @@
+/**
+ * The canonical view of a checkpoint: every tensor a naming rule recognises, under one scheme and one
+ * layout, whatever convention and format it was stored in.
+ *
+ * Canonical names (weights have no suffix; biases end in `.bias`):
+ *   embed                      token embedding            [vocab, hidden]
+ *   lm_head                    output projection          [vocab, hidden]
+ *   final_norm                 final norm weight          [hidden]
+ *   layers.{i}.attn_norm       norm before attention      [hidden]
+ *   layers.{i}.attn.q|k|v      projections, nn.Linear     [out, hidden]  (HF head order: GGUF rows unpermuted)
+ *   layers.{i}.attn.o          output projection          [hidden, heads*headDim]
+ *   layers.{i}.mlp_norm        norm before the MLP        [hidden]
+ *   layers.{i}.mlp.gate|up     nn.Linear                  [intermediate, hidden]
+ *   layers.{i}.mlp.down        nn.Linear                  [hidden, intermediate]
+ *   layers.{i}.moe.router      router                     [experts, hidden]
+ *   layers.{i}.moe.experts.{j}.gate|up|down
+ * Fused tensors (QKV, gate_up) are split; GPT-2 Conv1D and other transposed storage is transposed back.
+ */
+import type { ArchitectureSummary } from "../architecture/summary.js";
+import type { ModelSource } from "../formats/model-source.js";
+import type { TensorInfo } from "../formats/tensor-store.js";
+
+/** A layout change applied to stored bytes to reach the canonical layout. */
+export type LayoutTransform =
+  | { kind: "transpose" }
+  | { kind: "slice-rows"; start: number; count: number }
+  | { kind: "slice-rows-interleaved"; heads: number; part: number; parts: number }
+  | { kind: "unpermute-rope"; heads: number };
+
+export interface CanonicalTensor {
+  canonical: string;
+  /** Layer index for per-layer tensors. */
+  layer: number | undefined;
+  /** Canonical shape after transforms. */
+  shape: number[];
+  /** The stored tensor this one comes from. */
+  source: TensorInfo;
+  /** Transforms applied in order to the stored tensor. */
+  transforms: LayoutTransform[];
+  /** The naming convention that recognised it, e.g. `hf-llama`, `yi`, `gguf`, `gpt-neox`. */
+  convention: string;
+}
+
+export interface CanonicalModel {
+  source: ModelSource;
+  architecture: ArchitectureSummary;
+  tensors: readonly CanonicalTensor[];
+  /** Stored tensors no rule recognised: kept and reported, never dropped. */
+  unrecognised: readonly TensorInfo[];
+  /** Things a reader should know: config vs tensor-name disagreements, unrecognised tensors, … */
+  notes: string[];
+  get(canonical: string): CanonicalTensor | undefined;
+  /** Read a canonical tensor as float32 in canonical layout. */
+  read(canonical: string): Promise<Float32Array>;
+  close(): Promise<void>;
+}
