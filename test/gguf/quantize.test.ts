@@ -3,8 +3,9 @@ import { test } from "node:test";
 import { UsageError } from "../../src/errors.js";
 import { halfToFloat } from "../../src/formats/decode.js";
 import { dequantize } from "../../src/formats/gguf/dequant.js";
+import { createEncoder, WRITABLE_TYPES } from "../../src/formats/gguf/encode.js";
 import { requireGgmlType } from "../../src/formats/gguf/ggml-types.js";
-import { encodeF16, floatToHalf } from "../../src/formats/gguf/half.js";
+import { encodeF16, floatToBf16, floatToHalf } from "../../src/formats/gguf/half.js";
 import { quantizeQ4_0, quantizeQ8_0 } from "../../src/formats/gguf/quantize.js";
 
 test("floatToHalf rounds to nearest even and round-trips every finite half", () => {
@@ -58,4 +59,22 @@ test("quantizers refuse a partial block", () => {
   assert.throws(() => quantizeQ8_0(new Float32Array(33)), UsageError);
   assert.throws(() => quantizeQ4_0(new Float32Array(31)), UsageError);
   assert.equal(quantizeQ4_0(new Float32Array(0)).byteLength, 0);
+});
+
+test("BF16 encoding rounds to nearest even and keeps NaN a NaN", () => {
+  assert.equal(floatToBf16(1), 0x3f80);
+  assert.equal(floatToBf16(-3), 0xc040);
+  assert.equal(floatToBf16(1 + 2 ** -8), 0x3f80); // tie → even
+  assert.equal(floatToBf16(1 + 3 * 2 ** -8), 0x3f82); // tie → even (up)
+  assert.equal(floatToBf16(Number.NaN) & 0x7fc0, 0x7fc0);
+  assert.equal(floatToBf16(Number.POSITIVE_INFINITY), 0x7f80);
+});
+
+test("createEncoder writes the five writable types and refuses the rest", () => {
+  const values = new Float32Array(32).fill(127 / 128); // exact in every writable type
+  for (const type of WRITABLE_TYPES) {
+    const bytes = createEncoder(type)(values);
+    assert.deepEqual(dequantize(bytes, requireGgmlType(type)), values, type);
+  }
+  assert.throws(() => createEncoder("Q4_K"), UsageError);
 });

@@ -44,3 +44,19 @@ export function encodeF16(values: Float32Array): Uint8Array {
 export function encodeF32(values: Float32Array): Uint8Array {
   return new Uint8Array(values.slice().buffer);
 }
+
+/** float32 → bfloat16 bits, rounding to nearest even; NaNs stay (quiet) NaNs. As ggml's
+ * `ggml_compute_fp32_to_bf16`. */
+export function floatToBf16(value: number): number {
+  f32[0] = value;
+  const x = u32[0]!;
+  if ((x & 0x7fffffff) > 0x7f800000) return ((x >>> 16) | 0x40) & 0xffff;
+  return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+/** Encode float32 values as little-endian BF16 bytes. */
+export function encodeBF16(values: Float32Array): Uint8Array {
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = floatToBf16(values[i]!);
+  return new Uint8Array(out.buffer);
+}
