@@ -2,16 +2,6 @@
 import { FIGURE_NAMES } from "../architecture/figures.js";
 import type { ArchitectureSummary } from "../architecture/summary.js";
 
-const FIGURES = [
-  "hiddenSize",
-  "numLayers",
-  "numHeads",
-  "numKvHeads",
-  "intermediateSize",
-  "vocabSize",
-  "numExperts",
-] as const;
-
 /** Families that share the Llama blueprint and differ only in names. */
 function blueprintFamily(family: string): string {
   return family === "yi" || family === "mistral" ? "llama" : family;
