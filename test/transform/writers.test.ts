@@ -9,6 +9,7 @@ import { openModelSource } from "../../src/formats/model-source.js";
 import { llamaForward } from "../../src/transform/forward.js";
 import { readAllTensors } from "../../src/transform/llama-model.js";
 import { loadLlamaModel } from "../../src/transform/load.js";
+import { makeVariant } from "../../src/transform/make-variant.js";
 import { createRandom, randomOrthogonal } from "../../src/transform/random.js";
 import { createTransform } from "../../src/transform/registry.js";
 import { writeModel } from "../../src/transform/write.js";
@@ -105,4 +106,20 @@ test("random orthogonal matrices are orthogonal and reproducible from the seed",
   }
   assert.deepEqual(randomOrthogonal(n, createRandom(9)), q);
   assert.notDeepEqual(randomOrthogonal(n, createRandom(10)), q);
+});
+
+test("makeVariant chains transforms, records them in config.json and copies tokenizer files", async () => {
+  const out = join(await tempDir(), "v");
+  const result = await makeVariant(fixture("zoo", "base-a"), ["permute-mlp", "noise"], out, {
+    seed: 4,
+    sigma: 0.02,
+  });
+  assert.equal(result.format, "hf");
+  assert.deepEqual(result.history, ["permute-mlp(seed=4)", "noise(seed=4, sigma=0.02)"]);
+  const source = await openModelSource(out);
+  assert.deepEqual(source.config?.lineage_transforms, result.history);
+  assert.ok(source.tokenizerFiles.some((file) => file.endsWith("tokenizer.model")));
+  assert.equal(source.store.get("model.layers.0.mlp.up_proj.weight")?.dtype, "BF16");
+  await source.store.close();
+  await assert.rejects(makeVariant(fixture("zoo", "gguf"), ["permute"], join(out, "g")), UsageError);
 });
