@@ -4,7 +4,7 @@ import type { ArchitectureSummary } from "../architecture/summary.js";
 
 /** Families that share the Llama blueprint and differ only in names. */
 function blueprintFamily(family: string): string {
-  return family === "yi" || family === "mistral" ? "llama" : family;
+  return ["yi", "mistral", "phi3", "baichuan"].includes(family) ? "llama" : family;
 }
 
 export interface BlueprintComparison {

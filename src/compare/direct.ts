@@ -2,7 +2,7 @@
  * Direct similarity of two tensors already in the same basis: bit equality, relative error, centred
  * correlation (never raw cosine: norm weights all start at 1), and how structured the residual is.
  */
-import { spectralRatio } from "./linalg/spectral.js";
+import { balanceResidual, spectralRatio } from "./linalg/spectral.js";
 import { centredCorrelation } from "./stats/correlation.js";
 
 /** Residuals whose top singular value stays this close to the i.i.d. edge are rounding or noise. */
@@ -18,6 +18,10 @@ export interface DirectComparison {
   /** Excess kurtosis of the residual (0 for Gaussian noise). */
   excessKurtosis: number;
   elements: number;
+  /** Heads or neurons had to be re-ordered to line up. */
+  neuronsPermuted: boolean;
+  /** Median |ln| of per-neuron scales fitted before comparing (0 = none). */
+  neuronRescale: number;
 }
 
 export function compareDirect(
@@ -53,8 +57,13 @@ export function compareDirect(
     relativeError:
       referenceSquares === 0 ? Math.sqrt(residualSquares) : Math.sqrt(residualSquares / referenceSquares),
     correlation: centredCorrelation(suspect, reference),
-    spectralRatio: shape.length === 2 && !equal ? spectralRatio(residual, shape[0]!, shape[1]!) : null,
+    spectralRatio:
+      shape.length === 2 && !equal
+        ? spectralRatio(balanceResidual(residual, shape[0]!, shape[1]!), shape[0]!, shape[1]!)
+        : null,
     excessKurtosis: m2 === 0 ? 0 : m4 / (m2 * m2) - 3,
     elements: n,
+    neuronsPermuted: false,
+    neuronRescale: 0,
   };
 }

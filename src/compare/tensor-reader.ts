@@ -11,6 +11,15 @@ export interface CountingReader {
   read(name: string): Promise<Float32Array>;
   /** Read 2-D tensors as if their stored bytes held the transpose (llama2.c/Conv1D-style re-layout). */
   transposedStorage: boolean;
+  /** Canonical tensors stored [in, out]: read transposed, shape reported transposed. */
+  transposed: Set<string>;
+}
+
+function transposed(values: Float32Array, rows: number, columns: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < columns; j++) out[j * rows + i] = values[i * columns + j]!;
+  return out;
 }
 
 /** Reinterpret a stored [rows, columns] buffer as [columns, rows] and transpose it back to [rows, columns]. */
@@ -26,13 +35,19 @@ export function countingReader(model: CanonicalModel): CountingReader {
     model,
     bytesRead: 0,
     has: (name) => model.get(name) !== undefined,
-    shape: (name) => model.get(name)?.shape,
+    shape: (name) => {
+      const shape = model.get(name)?.shape;
+      return shape !== undefined && reader.transposed.has(name) ? [shape[1]!, shape[0]!] : shape;
+    },
     dtype: (name) => model.get(name)?.source.dtype,
     transposedStorage: false,
+    transposed: new Set(),
     async read(name) {
       const tensor = model.get(name);
       if (tensor === undefined) return model.read(name);
       reader.bytesRead += tensor.source.byteLength;
+      if (reader.transposed.has(name))
+        return transposed(await model.read(name), tensor.shape[0]!, tensor.shape[1]!);
       const stored = tensor.source.shape;
       if (!reader.transposedStorage || stored.length !== 2) return model.read(name);
       const raw = await model.source.store.read(tensor.source.name);

@@ -14,8 +14,11 @@ import type { ChangeTag, CompareResult, EvidenceItem, Verdict } from "./result.j
 export const LINEAGE_ALPHA = 1e-3;
 /** Median aligned CKA a pair must reach to count as shared weights (effect-size floor). */
 export const LINEAGE_MIN_CKA = 0.3;
+/** Median |ln scale| of fitted neuron scales above which the suspect is called rescaled (training drifts
+ * neuron norms by a few percent; function-preserving rescalings use factors far from 1). */
+const NEURON_RESCALE = 0.1;
 /** Relative error a float re-encoding can leave (f16 subnormals, bf16→f16): far below any training step. */
-export const ROUNDING_FLOOR = 1e-3;
+export const ROUNDING_FLOOR = 3e-3;
 /** Mean relative change above which a same-shape descendant is called continued pre-training. */
 const CONTINUED_PRETRAINING_CHANGE = 0.3;
 
@@ -26,6 +29,8 @@ export interface LayerTest {
   z: number;
   exactP: number;
   pValue: number;
+  /** First layer of either model: reported, left out of the combined p-value when deeper layers exist. */
+  nearEmbedding: boolean;
 }
 
 export interface VerdictInput {
@@ -40,6 +45,7 @@ export interface VerdictInput {
   direct: DirectComparison[];
   sameStructure: boolean;
   transposedStorage: boolean;
+  transposedCount: number;
   suspectLayers: number;
   referenceLayers: number;
   experts: CompareResult["changes"]["experts"];
@@ -72,6 +78,11 @@ function renamedTensors(input: VerdictInput): { from: string; to: string }[] {
   return renamed;
 }
 
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] ?? 0;
+}
+
 const fmt = (x: number) => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(3) : x.toExponential(1));
 
 export function decideVerdict(input: VerdictInput): VerdictDecision {
@@ -81,7 +92,7 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   // Renaming is only meaningful between tensors of one blueprint (a GPT-NeoX and a Llama differ anyway).
   const renamed = input.blueprint.same ? renamedTensors(input) : [];
   if (renamed.length > 0) tags.add("renamed");
-  if (input.transposedStorage) tags.add("transposed");
+  if (input.transposedStorage || input.transposedCount > 0) tags.add("transposed");
   const suspectTypes = dtypes(input.suspect);
   const referenceTypes = dtypes(input.reference);
   const quantized =
@@ -114,18 +125,29 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
     unchangedShare = input.direct.filter(explained).reduce((sum, d) => sum + d.elements, 0) / total;
   }
 
+  const neuronsMoved = input.direct.some((d) => d.neuronsPermuted);
+  const neuronsRescaled = medianOf(input.direct.map((d) => d.neuronRescale)) > NEURON_RESCALE;
   let verdict: Verdict;
-  if (lineage && sameWeights && allEqual && renamed.length === 0 && input.basis.kind === "identity")
+  if (
+    lineage &&
+    sameWeights &&
+    allEqual &&
+    renamed.length === 0 &&
+    !neuronsMoved &&
+    input.basis.kind === "identity"
+  )
     verdict = "identical";
   else if (sameWeights) verdict = "same-weights";
   else if (lineage) verdict = "derived";
   else verdict = input.blueprint.same ? "architecture-only" : "unrelated";
 
   if (lineage) {
-    if (input.basis.kind === "signed-permutation") tags.add("permuted");
+    if (input.basis.kind === "signed-permutation" || neuronsMoved) tags.add("permuted");
+    if (neuronsRescaled) tags.add("rescaled");
     if (input.basis.kind === "rotation") tags.add("rotated");
     if (Math.abs(input.basis.scale - 1) > 0.05 && input.basis.kind !== "identity") tags.add("rescaled");
-    if (verdict === "same-weights" && !allEqual && !quantized && !cast) tags.add("noised");
+    const residualLeft = medianOf(input.direct.map((d) => d.relativeError)) > ROUNDING_FLOOR;
+    if (verdict === "same-weights" && residualLeft && !quantized && !cast) tags.add("noised");
     if (verdict === "derived") {
       if (input.suspectLayers > input.referenceLayers) tags.add("layers-added");
       if (input.suspectLayers < input.referenceLayers) tags.add("layers-removed");
@@ -177,7 +199,7 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
       statistic: "aligned CKA",
       value: Number(test.cka.toFixed(4)),
       pValue: test.pValue,
-      note: `vs reference layer ${test.referenceLayer}; ${fmt(test.z)} SD above the permutation null (exact p ${fmt(test.exactP)})`,
+      note: `vs reference layer ${test.referenceLayer}; ${fmt(test.z)} SD above the permutation null (exact p ${fmt(test.exactP)})${test.nearEmbedding ? "; next to the embedding, not in the combined p-value" : ""}`,
     });
   }
   if (input.direct.length > 0) {

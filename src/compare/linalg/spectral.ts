@@ -6,6 +6,46 @@
 import { seededRandom } from "../stats/rng.js";
 
 const POWER_ITERATIONS = 40;
+/** Elements per block of the GGML block quantizations (Q4_0, Q8_0, …). */
+const QUANT_BLOCK = 32;
+
+/**
+ * Divide each row, then each column, by its RMS: rounding error scales with the magnitude of the weights
+ * it rounds (per block, per row), which alone would lift the top singular value; training updates keep
+ * their low-rank structure through this balancing.
+ */
+export function balanceResidual(
+  residual: Float32Array | Float64Array,
+  rows: number,
+  columns: number,
+): Float64Array {
+  const out = Float64Array.from(residual);
+  // Quantization blocks (GGML: 32 consecutive elements of a row) each carry their own scale.
+  if (columns % QUANT_BLOCK === 0) {
+    for (let start = 0; start < out.length; start += QUANT_BLOCK) {
+      let sum = 0;
+      for (let t = start; t < start + QUANT_BLOCK; t++) sum += out[t]! ** 2;
+      const rms = Math.sqrt(sum / QUANT_BLOCK);
+      if (rms > 0) for (let t = start; t < start + QUANT_BLOCK; t++) out[t] = out[t]! / rms;
+    }
+  }
+  for (let pass = 0; pass < 2; pass++) {
+    const byRow = pass === 0;
+    const count = byRow ? rows : columns;
+    const length = byRow ? columns : rows;
+    for (let a = 0; a < count; a++) {
+      let sum = 0;
+      for (let b = 0; b < length; b++) sum += out[byRow ? a * columns + b : b * columns + a]! ** 2;
+      const rms = Math.sqrt(sum / length);
+      if (rms === 0) continue;
+      for (let b = 0; b < length; b++) {
+        const index = byRow ? a * columns + b : b * columns + a;
+        out[index] = out[index]! / rms;
+      }
+    }
+  }
+  return out;
+}
 
 export function spectralRatio(residual: Float32Array | Float64Array, rows: number, columns: number): number {
   let sumSquares = 0;
