@@ -24,6 +24,7 @@ import {
   sampleDimensions,
 } from "./layer-features.js";
 import { alignNeurons, type NeuronAlignment } from "./neuron-match.js";
+import { looksBlockQuantized } from "./quantization-grid.js";
 import { findResidualBasis, toReferenceBasis } from "./residual-basis.js";
 import type { CompareResult } from "./result.js";
 import { solveAssignment } from "./stats/assignment.js";
@@ -230,6 +231,10 @@ async function compareOpen(
         aligned = neurons.values;
       }
       const comparison = compareDirect(tensor.canonical, aligned, r, tensor.shape);
+      if (kind !== undefined && !comparison.equal) {
+        const raw = await suspectModel.read(tensor.canonical);
+        comparison.onQuantizationGrid = looksBlockQuantized(raw, other.source.dtype);
+      }
       if (neurons !== undefined) {
         comparison.neuronsPermuted = neurons.permuted;
         comparison.neuronRescale = neurons.rescale;

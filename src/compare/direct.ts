@@ -22,6 +22,8 @@ export interface DirectComparison {
   neuronsPermuted: boolean;
   /** Median |ln| of per-neuron scales fitted before comparing (0 = none). */
   neuronRescale: number;
+  /** The suspect's values sit on a block-quantization grid (a quantize round trip). */
+  onQuantizationGrid: boolean;
 }
 
 export function compareDirect(
@@ -65,5 +67,6 @@ export function compareDirect(
     elements: n,
     neuronsPermuted: false,
     neuronRescale: 0,
+    onQuantizationGrid: false,
   };
 }

@@ -99,12 +99,18 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
     [...suspectTypes, ...referenceTypes].some(isQuantized) &&
     [...suspectTypes].join() !== [...referenceTypes].join();
   const cast = !quantized && [...suspectTypes].join() !== [...referenceTypes].join();
-  if (quantized) tags.add("quantized");
+  const layerMatrices = input.direct.filter((d) => d.name.startsWith("layers.") && !d.equal);
+  const roundTripped = layerMatrices.length > 0 && layerMatrices.every((d) => d.onQuantizationGrid);
+  if (quantized || roundTripped) tags.add("quantized");
   if (cast) tags.add("dtype-cast");
 
   const lineage =
     input.layerTests.length > 0 && input.pValue < LINEAGE_ALPHA && input.medianCka >= LINEAGE_MIN_CKA;
-  const matrices = input.direct.filter((d) => d.spectralRatio !== null || (d.equal && d.elements > 1));
+  // Layer matrices decide; token-indexed matrices (embedding, head) hold rows of very unequal use and
+  // magnitude whose rounding error is not i.i.d., so they are reported but do not decide.
+  const matrices = input.direct.filter(
+    (d) => d.name.startsWith("layers.") && (d.spectralRatio !== null || d.equal),
+  );
   const allEqual = input.direct.length > 0 && input.direct.every((d) => d.equal);
   const explained = (d: DirectComparison) =>
     d.equal ||
@@ -114,11 +120,14 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
     input.tokens.vocabulary === null ||
     (input.tokens.vocabulary.added === 0 && input.tokens.vocabulary.removed === 0);
   const sameWeights =
-    lineage &&
-    input.sameStructure &&
-    vocabularySame &&
-    matrices.length > 0 &&
-    matrices.filter((d) => d.spectralRatio !== null || d.equal).every(explained);
+    lineage && input.sameStructure && vocabularySame && matrices.length > 0 && matrices.every(explained);
+  const tokenRows = input.direct.filter(
+    (d) => !d.name.startsWith("layers.") && d.spectralRatio !== null && !explained(d),
+  );
+  if (sameWeights && tokenRows.length > 0) {
+    const names = tokenRows.map((d) => `${d.name} (structure ${fmt(d.spectralRatio!)})`).join(", ");
+    warnings.push(`${names}: changed beyond rounding; some token rows may have been retrained`);
+  }
   let unchangedShare: number | null = null;
   if (input.direct.length > 0) {
     const total = input.direct.reduce((sum, d) => sum + d.elements, 0);
@@ -147,7 +156,8 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
     if (input.basis.kind === "rotation") tags.add("rotated");
     if (Math.abs(input.basis.scale - 1) > 0.05 && input.basis.kind !== "identity") tags.add("rescaled");
     const residualLeft = medianOf(input.direct.map((d) => d.relativeError)) > ROUNDING_FLOOR;
-    if (verdict === "same-weights" && residualLeft && !quantized && !cast) tags.add("noised");
+    if (verdict === "same-weights" && residualLeft && !quantized && !roundTripped && !cast)
+      tags.add("noised");
     if (verdict === "derived") {
       if (input.suspectLayers > input.referenceLayers) tags.add("layers-added");
       if (input.suspectLayers < input.referenceLayers) tags.add("layers-removed");
