@@ -49,6 +49,9 @@ function matrixKind(canonical: string): MatrixKind | undefined {
   return match === null ? undefined : ((match[1] ?? match[2] ?? match[3]) as MatrixKind);
 }
 
+/** Tail probabilities underflow near 1e-308; anything this small is reported as this bound. */
+export const P_VALUE_FLOOR = 1e-300;
+
 const INPUT_KINDS: readonly MatrixKind[] = ["q", "k", "v"];
 
 function pairsFor(
@@ -267,7 +270,7 @@ async function compareOpen(
       cka: test.observed,
       z: test.z,
       exactP: test.exactP,
-      pValue: Math.min(1, searched ? raw * referenceLayers : raw),
+      pValue: Math.max(P_VALUE_FLOOR, Math.min(1, searched ? raw * referenceLayers : raw)),
       nearEmbedding: first,
     });
   });
@@ -294,7 +297,7 @@ async function compareOpen(
   const combined = layerTests.some((t) => !t.nearEmbedding)
     ? layerTests.filter((t) => !t.nearEmbedding)
     : layerTests;
-  const pValue = medianCombine(combined.map((t) => t.pValue));
+  const pValue = Math.max(P_VALUE_FLOOR, medianCombine(combined.map((t) => t.pValue)));
   const zScore = combined.length === 0 ? null : median(combined.map((t) => t.z));
   const decision = decideVerdict({
     suspect: suspectModel,

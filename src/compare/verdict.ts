@@ -270,7 +270,7 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   else summary.push(`${sName} and ${rName} differ in blueprint and their weights are independent.`);
   if (input.layerTests.length > 0) {
     summary.push(
-      `Median aligned layer similarity (CKA) ${fmt(input.medianCka)} over ${input.layerTests.length} layers; combined p-value under independence ${input.pValue.toExponential(2)}.`,
+      `Median aligned layer similarity (CKA) ${fmt(input.medianCka)} over ${input.layerTests.length} layers; combined p-value under independence ${input.pValue <= 1e-300 ? "below 1e-300" : input.pValue.toExponential(2)}.`,
     );
   }
   if (renamed.length > 0)

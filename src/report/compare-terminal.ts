@@ -10,6 +10,7 @@ const COLOURS: Record<Verdict, (text: string) => string> = {
   unrelated: pc.green,
 };
 
+const pText = (p: number, digits: number) => (p <= 1e-300 ? "< 1e-300" : p.toExponential(digits));
 const number = (x: number) => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(3) : x.toExponential(1));
 
 export function renderCompare(result: CompareResult): string[] {
@@ -18,7 +19,7 @@ export function renderCompare(result: CompareResult): string[] {
     `${pc.bold(result.suspect)} vs ${pc.bold(result.reference)}: ${pc.bold(COLOURS[result.verdict](result.verdict))}${result.tags.length ? `  [${result.tags.join(", ")}]` : ""}`,
   );
   lines.push(
-    `p-value under independence ${result.pValue.toExponential(2)}${result.zScore === null ? "" : `, ${result.zScore.toFixed(1)} SD from the null`}`,
+    `p-value under independence ${pText(result.pValue, 2)}${result.zScore === null ? "" : `, ${result.zScore.toFixed(1)} SD from the null`}`,
   );
   lines.push("");
   for (const sentence of result.summary) lines.push(sentence);
@@ -36,11 +37,11 @@ export function renderCompare(result: CompareResult): string[] {
   if (facts.length > 0) lines.push("", ...facts);
   const layers = result.evidence.filter((item) => item.component.startsWith("layer "));
   if (layers.length > 0) {
-    lines.push("", pc.dim("layer  ref  aligned CKA  p-value"));
+    lines.push("", pc.dim("layer  ref  aligned CKA   p-value"));
     for (const item of layers) {
       const ref = /reference layer (\d+)/.exec(item.note)?.[1] ?? "–";
       lines.push(
-        `${item.component.slice(6).padStart(5)}  ${ref.padStart(3)}  ${number(Number(item.value)).padStart(11)}  ${(item.pValue ?? 1).toExponential(1).padStart(7)}`,
+        `${item.component.slice(6).padStart(5)}  ${ref.padStart(3)}  ${number(Number(item.value)).padStart(11)}  ${pText(item.pValue ?? 1, 1).padStart(8)}`,
       );
     }
   }
