@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compareModels } from "../src/compare/compare-models.js";
+import type { CompareResult } from "../src/compare/result.js";
 
 interface LabelledPair {
   suspect: string;
@@ -14,6 +15,15 @@ interface LabelledPair {
   verdict: string;
   alsoAccept?: string[];
   tags?: string[];
+}
+
+/** Median aligned CKA over the layers in the combined p-value (what the verdict's effect floor reads). */
+function medianLayerCka(result: CompareResult): string {
+  const layers = result.evidence.filter(
+    (e) => e.component.startsWith("layer ") && !e.note.includes("next to the embedding"),
+  );
+  const values = layers.map((e) => Number(e.value)).sort((a, b) => a - b);
+  return values.length === 0 ? "–" : values[values.length >> 1]!.toFixed(3);
 }
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -31,7 +41,7 @@ if (hermetic)
   );
 
 const rows: string[][] = [
-  ["suspect", "reference", "expected", "verdict", "ok", "tags", "p-value", "z", "time"],
+  ["suspect", "reference", "expected", "verdict", "ok", "tags", "p-value", "z", "CKA", "time", "read"],
 ];
 let wrong = 0;
 for (const pair of pairs) {
@@ -47,7 +57,9 @@ for (const pair of pairs) {
     result.tags.join(","),
     result.pValue.toExponential(1),
     result.zScore === null ? "–" : result.zScore.toFixed(1),
+    medianLayerCka(result),
     `${result.timing.seconds.toFixed(2)}s`,
+    `${(result.timing.bytesRead / 1e6).toFixed(1)}MB`,
   ]);
 }
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));

@@ -16,7 +16,7 @@ export const LINEAGE_ALPHA = 1e-3;
 export const LINEAGE_MIN_CKA = 0.3;
 /** Median |ln scale| of fitted neuron scales above which the suspect is called rescaled (training drifts
  * neuron norms by a few percent; function-preserving rescalings use factors far from 1). */
-const NEURON_RESCALE = 0.1;
+const NEURON_RESCALE = 0.25;
 /** Relative error a float re-encoding can leave (f16 subnormals, bf16→f16): far below any training step. */
 export const ROUNDING_FLOOR = 3e-3;
 /** Mean relative change above which a same-shape descendant is called continued pre-training. */
