@@ -17,15 +17,15 @@ import { compareDirect, type DirectComparison } from "./direct.js";
 import {
   addGram,
   copyGram,
+  type KeptMatrix,
   type LayerFeatures,
   layerFeatures,
   type MatrixKind,
-  readFolded,
   sampleDimensions,
 } from "./layer-features.js";
-import { alignNeurons, type NeuronAlignment } from "./neuron-match.js";
+import { alignNeurons } from "./neuron-match.js";
 import { looksBlockQuantized } from "./quantization-grid.js";
-import { findResidualBasis, toReferenceBasis } from "./residual-basis.js";
+import { findResidualBasis } from "./residual-basis.js";
 import type { CompareResult } from "./result.js";
 import { solveAssignment } from "./stats/assignment.js";
 import { type CenteredGram, permutationTestCka, unbiasedCka } from "./stats/cka.js";
@@ -109,6 +109,19 @@ function transposedMatrices(suspect: CanonicalModel, reference: CanonicalModel):
   if (!matrices.some((name) => reversed(name) && suspect.get(name)!.shape[0] !== suspect.get(name)!.shape[1]))
     return new Set();
   return new Set(matrices.filter(reversed));
+}
+
+/** Direct comparison of one layer matrix, neurons matched first (permutations, per-neuron scales). */
+function compareMatrix(name: string, s: KeptMatrix, r: KeptMatrix): DirectComparison {
+  const readsResidual = s.kind !== "o" && s.kind !== "down";
+  const neurons = alignNeurons(s.aligned, r.aligned, r.shape[0]!, r.shape[1]!, readsResidual);
+  const comparison = compareDirect(name, neurons.values, r.aligned, r.shape);
+  comparison.neuronsPermuted = neurons.permuted;
+  comparison.neuronRescale = neurons.rescale;
+  if (!neurons.permuted && s.raw.length === r.raw.length && s.raw.every((v, t) => v === r.raw[t]))
+    comparison.equal = true;
+  if (!comparison.equal) comparison.onQuantizationGrid = looksBlockQuantized(s.raw, s.dtype);
+  return comparison;
 }
 
 async function detectTransposedStorage(suspect: CanonicalModel, reference: CanonicalModel): Promise<boolean> {
@@ -198,53 +211,45 @@ async function compareOpen(
   const referenceLayers = layerCount(referenceModel);
   const sameStructure = blueprint.same && suspectLayers === referenceLayers;
   const samples = sampleDimensions(referenceWidth);
-  const direct: DirectComparison[] = [];
   const referenceFeatures: LayerFeatures[] = [];
   const suspectFeatures: LayerFeatures[] = [];
-  if (comparableWidth) {
-    for (let j = 0; j < referenceLayers; j++)
-      referenceFeatures.push(await layerFeatures(reference, j, undefined, samples));
-    for (let i = 0; i < suspectLayers; i++)
-      suspectFeatures.push(await layerFeatures(suspect, i, basis, samples));
-  } else {
+  if (!comparableWidth)
     warnings.push("hidden widths differ and could not be aligned: no per-layer weight comparison");
+  const direct: DirectComparison[] = [];
+  const compareLayers = sameStructure && comparableWidth;
+  // Layers are read once: Grams for the basis-free test and, when the structures coincide, the direct
+  // comparison of the same matrices, one layer of each model in memory at a time.
+  for (let j = 0; comparableWidth && j < Math.max(referenceLayers, suspectLayers); j++) {
+    const keptReference = compareLayers ? new Map<string, KeptMatrix>() : undefined;
+    const keptSuspect = compareLayers ? new Map<string, KeptMatrix>() : undefined;
+    if (j < referenceLayers)
+      referenceFeatures.push(await layerFeatures(reference, j, undefined, samples, keptReference));
+    if (j < suspectLayers) suspectFeatures.push(await layerFeatures(suspect, j, basis, samples, keptSuspect));
+    for (const [name, r] of keptReference ?? []) {
+      const s = keptSuspect?.get(name);
+      if (s !== undefined && s.shape.join() === r.shape.join()) direct.push(compareMatrix(name, s, r));
+    }
   }
-  if (sameStructure && comparableWidth) {
+  if (compareLayers) {
+    // Vectors (norms, biases) and, in a shared basis, the token-indexed matrices.
     for (const tensor of referenceModel.tensors) {
-      const other = suspectModel.get(tensor.canonical);
-      if (other === undefined || suspect.shape(tensor.canonical)?.join() !== tensor.shape.join()) continue;
-      const isMatrix = tensor.shape.length === 2;
+      if (matrixKind(tensor.canonical) !== undefined || !suspectModel.get(tensor.canonical)) continue;
+      if (suspect.shape(tensor.canonical)?.join() !== tensor.shape.join()) continue;
       const tokenRows = tensor.canonical === "embed" || tensor.canonical === "lm_head";
-      if (basis.rotation !== undefined && (!isMatrix || tokenRows)) continue;
-      const kind = matrixKind(tensor.canonical);
-      const [s, r] =
-        kind === undefined
-          ? await Promise.all([suspect.read(tensor.canonical), reference.read(tensor.canonical)])
-          : await Promise.all([
-              readFolded(suspect, tensor.canonical, tensor.layer!, kind),
-              readFolded(reference, tensor.canonical, tensor.layer!, kind),
-            ]);
-      let aligned = s;
-      const readsResidual = kind !== "o" && kind !== "down";
-      if (basis.rotation !== undefined)
-        aligned = toReferenceBasis(s, tensor.shape, readsResidual ? 1 : 0, basis);
-      let neurons: NeuronAlignment | undefined;
-      if (kind !== undefined) {
-        neurons = alignNeurons(aligned, r, tensor.shape[0]!, tensor.shape[1]!, readsResidual);
-        aligned = neurons.values;
-      }
-      const comparison = compareDirect(tensor.canonical, aligned, r, tensor.shape);
-      if (kind !== undefined && !comparison.equal) {
-        const raw = await suspectModel.read(tensor.canonical);
-        comparison.onQuantizationGrid = looksBlockQuantized(raw, other.source.dtype);
-      }
-      if (neurons !== undefined) {
-        comparison.neuronsPermuted = neurons.permuted;
-        comparison.neuronRescale = neurons.rescale;
-        if (!neurons.permuted && neurons.rescale === 0 && s.every((v: number, t: number) => v === r[t]))
-          comparison.equal = true;
-      }
-      direct.push(comparison);
+      if (
+        basis.rotation !== undefined ||
+        (tokenRows && tokens.method === "token strings" && (tokens.vocabulary?.reordered ?? 0) > 0)
+      )
+        continue;
+      const s =
+        tensor.canonical === "embed" && suspectEmbedding
+          ? suspectEmbedding
+          : await suspect.read(tensor.canonical);
+      const r =
+        tensor.canonical === "embed" && referenceEmbedding
+          ? referenceEmbedding
+          : await reference.read(tensor.canonical);
+      direct.push(compareDirect(tensor.canonical, s, r, tensor.shape));
     }
   }
 

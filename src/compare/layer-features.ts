@@ -35,23 +35,25 @@ export function canonicalNames(layer: number, kind: MatrixKind, expert?: number)
 }
 
 /** Norm weights folded into a reading matrix (W·diag(γ)), so γ ↔ W rescalings cancel. */
-export async function readFolded(
-  reader: CountingReader,
-  name: string,
-  layer: number,
-  kind: MatrixKind,
-): Promise<Float32Array> {
-  const values = await reader.read(name);
-  const norm = READS[kind];
-  const normName = norm === null ? undefined : `layers.${layer}.${norm}`;
-  if (normName === undefined || !reader.has(normName)) return values;
-  const gamma = await reader.read(normName);
-  const shape = reader.shape(name)!;
-  const columns = shape[1]!;
-  if (gamma.length !== columns) return values;
+export function foldNorm(
+  values: Float32Array,
+  columns: number,
+  gamma: Float32Array | undefined,
+): Float32Array {
+  if (gamma === undefined || gamma.length !== columns) return values;
   const out = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = values[i]! * gamma[i % columns]!;
   return out;
+}
+
+/** One layer's matrices as read (raw) and as compared (γ folded, in the reference basis). */
+export interface KeptMatrix {
+  raw: Float32Array;
+  aligned: Float32Array;
+  shape: number[];
+  kind: MatrixKind;
+  /** Stored element type of the raw values. */
+  dtype: string;
 }
 
 /** Residual-dimension samples × unit-normalised neurons, for a [out, hidden] reader or [hidden, in] writer. */
@@ -113,7 +115,14 @@ export async function layerFeatures(
   layer: number,
   basis: ResidualBasis | undefined,
   samples: Int32Array,
+  keep?: Map<string, KeptMatrix>,
 ): Promise<LayerFeatures> {
+  const gammas = new Map<string, Float32Array | undefined>();
+  const gammaOf = async (norm: string) => {
+    const name = `layers.${layer}.${norm}`;
+    if (!gammas.has(name)) gammas.set(name, reader.has(name) ? await reader.read(name) : undefined);
+    return gammas.get(name);
+  };
   const grams = new Map<MatrixKind, CenteredGram>();
   const experts = new Map<number, CenteredGram>();
   const expertList = expertsOf(reader.model, layer);
@@ -127,12 +136,15 @@ export async function layerFeatures(
       const shape = reader.shape(name);
       if (shape === undefined || shape.length !== 2) continue;
       const axis: 0 | 1 = READS[kind] !== null ? 1 : 0;
-      let values = await readFolded(reader, name, layer, kind);
+      const raw = await reader.read(name);
+      const norm = READS[kind];
+      let values = norm === null ? raw : foldNorm(raw, shape[1]!, await gammaOf(norm));
       let aligned = shape;
       if (basis?.rotation !== undefined) {
         values = toReferenceBasis(values, shape, axis, basis);
         aligned = axis === 1 ? [shape[0]!, basis.rotation.columns] : [basis.rotation.columns, shape[1]!];
       }
+      keep?.set(name, { raw, aligned: values, shape: aligned, kind, dtype: reader.dtype(name) ?? "F32" });
       const width = axis === 1 ? aligned[1]! : aligned[0]!;
       if (samples.some((s) => s >= width)) continue;
       const neurons = axis === 1 ? aligned[0]! : aligned[1]!;
@@ -141,6 +153,5 @@ export async function layerFeatures(
       grams.set(kind, addGram(grams.get(kind), g));
     }
   }
-  // Per-expert Grams: sum of that expert's gate/up/down.
   return { grams, experts };
 }
