@@ -1,4 +1,5 @@
 /** The plain-English explanation of a vocabulary comparison. */
+import { isEditedCopy } from "./relation-rules.js";
 import { ORDER_AGREEMENT_FOR_COMMON_ORIGIN } from "./thresholds.js";
 import type { VocabularyComparison } from "./types.js";
 
@@ -62,6 +63,13 @@ export function explainComparison(c: Omit<VocabularyComparison, "explanation">):
         `(${orderEvidence(c)}). Embedding rows must be matched through the token alignment, not by id.${special}`
       );
     case "overlapping":
+      if (isEditedCopy(c, Math.min(c.a.size, c.b.size))) {
+        return (
+          `${a} and ${b} hold the same token at ${count(c.sameIdCount)} ids (${percent(c.sameIdShare)} of the smaller) ` +
+          `but ${count(c.differingContentIds)} ordinary tokens differ in place: one is the other with tokens replaced, ` +
+          `not a copy.${special}`
+        );
+      }
       return (
         `${a} and ${b} share ${count(c.sharedTokens)} tokens, ${percent(c.mergedContainment)} of the smaller one's merged ` +
         `tokens, at other ids (${percent(c.sameIdShare)} at the same id), and learned them in the same order ` +
