@@ -177,3 +177,18 @@ test("reads all twelve real llama.cpp vocabulary GGUFs", skipUnlessShared("real"
     assert.equal(typeof getString(header, "tokenizer.ggml.model"), "string", name);
   }
 });
+
+test("writer and reader round-trip a vocabulary larger than the writer's first buffer", () => {
+  const tokens = Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? `▁wörld${i}` : `\uFEFFt${i}`));
+  const scores = new Float32Array(tokens.length).map((_, i) => -i / 7);
+  const header = parseGgufBytes(
+    encodeGguf({
+      metadata: [
+        ["tokenizer.ggml.tokens", gguf.array("string", tokens)],
+        ["tokenizer.ggml.scores", gguf.array("float32", scores)],
+      ],
+    }),
+  );
+  assert.deepEqual(getStringArray(header, "tokenizer.ggml.tokens"), tokens);
+  assert.deepEqual(getNumberArray(header, "tokenizer.ggml.scores"), scores);
+});
