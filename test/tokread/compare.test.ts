@@ -107,3 +107,15 @@ test("identity tolerates special tokens renamed in place, not ordinary tokens re
   assert.equal(c.differingContentIds, 7);
   assert.match(c.explanation, /7 ordinary tokens differ in place/);
 });
+
+test("gaps both vocabularies leave at the same ids do not count against identity", async () => {
+  const t1 = await load("zoo", "tokenizers", "T1.model");
+  const gaps: Record<number, string> = {};
+  for (let id = 1000; id < 1100; id++) gaps[id] = "";
+  const gapped = edit(t1, gaps, "unused");
+  const c = compareVocabularies(gapped, { ...gapped, source: { ...gapped.source, file: "other" } });
+  assert.equal(c.relation, "identical");
+  assert.equal(c.sameIdCount, 2900);
+  // control: the gaps on one side only are 100 ordinary tokens missing in place
+  assert.equal(compareVocabularies(gapped, t1).relation, "overlapping");
+});

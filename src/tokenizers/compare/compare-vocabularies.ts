@@ -25,11 +25,13 @@ function compareIds(a: KeyedVocabulary, b: KeyedVocabulary): IdAgreement {
   while (sameIdPrefix < smaller && a.keys[sameIdPrefix] === b.keys[sameIdPrefix]) sameIdPrefix++;
   let sameIdCount = 0;
   let sameIdNormalCount = 0;
+  let bothEmpty = 0;
   let differingIds = 0;
   let differingContentIds = 0;
   for (let id = 0; id < smaller; id++) {
     if (a.keys[id] === b.keys[id]) {
       if (a.keys[id] !== "") sameIdCount++;
+      else bothEmpty++;
       if (a.keys[id] !== "" && a.vocab.kinds[id] === "normal" && b.vocab.kinds[id] === "normal")
         sameIdNormalCount++;
       continue;
@@ -37,7 +39,7 @@ function compareIds(a: KeyedVocabulary, b: KeyedVocabulary): IdAgreement {
     differingIds++;
     if (!isSpecialKind(a.vocab.kinds[id]) && !isSpecialKind(b.vocab.kinds[id])) differingContentIds++;
   }
-  return { sameIdPrefix, sameIdCount, sameIdNormalCount, differingIds, differingContentIds };
+  return { sameIdPrefix, sameIdCount, sameIdNormalCount, bothEmpty, differingIds, differingContentIds };
 }
 
 function compareOrder(a: KeyedVocabulary, b: KeyedVocabulary): OrderAgreement {

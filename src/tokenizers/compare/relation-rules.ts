@@ -14,6 +14,8 @@ export interface IdAgreement {
   sameIdPrefix: number;
   sameIdCount: number;
   sameIdNormalCount: number;
+  /** Ids below the smaller size that hold no token in either (gaps). */
+  bothEmpty: number;
   differingIds: number;
   differingContentIds: number;
 }
@@ -43,7 +45,8 @@ export function decideRelation(
   jaccard: number,
   merges: MergeAgreement | undefined,
 ): TokenizerRelation {
-  const smaller = Math.min(...sizes);
+  // Gaps both vocabularies leave at the same ids are neither agreement nor disagreement.
+  const smaller = Math.min(...sizes) - ids.bothEmpty;
   const keepsIds =
     ids.sameIdCount >= SAME_ID_SHARE_FOR_EXTENSION * smaller &&
     ids.differingContentIds <= Math.floor(MAX_EDITED_CONTENT_SHARE * smaller);
