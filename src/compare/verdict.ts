@@ -153,6 +153,7 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   if (lineage) {
     if (input.basis.kind === "signed-permutation" || neuronsMoved) tags.add("permuted");
     if (neuronsRescaled) tags.add("rescaled");
+    if ((input.tokens.vocabulary?.reordered ?? 0) > 0) tags.add("vocab-reordered");
     if (input.basis.kind === "rotation") tags.add("rotated");
     if (Math.abs(input.basis.scale - 1) > 0.05 && input.basis.kind !== "identity") tags.add("rescaled");
     const residualLeft = medianOf(input.direct.map((d) => d.relativeError)) > ROUNDING_FLOOR;
@@ -166,7 +167,6 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
       if (suspectMoe && !referenceMoe) tags.add("moe-upcycled");
       const vocabulary = input.tokens.vocabulary;
       if (vocabulary !== null && vocabulary.added > 0 && vocabulary.removed === 0) tags.add("vocab-extended");
-      if (vocabulary !== null && vocabulary.reordered > 0) tags.add("vocab-reordered");
       if (input.sameStructure && input.direct.length > 0) {
         const meanChange = input.direct.reduce((sum, d) => sum + d.relativeError, 0) / input.direct.length;
         tags.add(meanChange > CONTINUED_PRETRAINING_CHANGE ? "continued-pretraining" : "fine-tuned");
@@ -270,7 +270,7 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   else summary.push(`${sName} and ${rName} differ in blueprint and their weights are independent.`);
   if (input.layerTests.length > 0) {
     summary.push(
-      `Median aligned layer similarity (CKA) ${fmt(input.medianCka)} over ${input.layerTests.length} layers; combined p-value under independence ${input.pValue <= 1e-300 ? "below 1e-300" : input.pValue.toExponential(2)}.`,
+      `Median aligned layer similarity (CKA) ${fmt(input.medianCka)} over ${input.layerTests.length} layers; combined p-value under independence ${input.pValue < 1e-290 ? "below 1e-290" : input.pValue.toExponential(2)}.`,
     );
   }
   if (renamed.length > 0)

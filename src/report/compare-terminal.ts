@@ -10,7 +10,7 @@ const COLOURS: Record<Verdict, (text: string) => string> = {
   unrelated: pc.green,
 };
 
-const pText = (p: number, digits: number) => (p <= 1e-300 ? "< 1e-300" : p.toExponential(digits));
+const pText = (p: number, digits: number) => (p < 1e-290 ? "< 1e-290" : p.toExponential(digits));
 const number = (x: number) => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(3) : x.toExponential(1));
 
 export function renderCompare(result: CompareResult): string[] {
