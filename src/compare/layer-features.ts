@@ -11,7 +11,7 @@ import type { CountingReader } from "./tensor-reader.js";
 import { expertsOf } from "./tensor-reader.js";
 
 /** Gram cost is samples² × neurons; this many residual dimensions estimate CKA well. */
-export const MAX_GRAM_SAMPLES = 512;
+export const MAX_GRAM_SAMPLES = 256;
 
 export type MatrixKind = "q" | "k" | "v" | "o" | "gate" | "up" | "down";
 export const MATRIX_KINDS: readonly MatrixKind[] = ["q", "k", "v", "o", "gate", "up", "down"];

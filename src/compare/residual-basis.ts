@@ -12,6 +12,8 @@ import { centredCorrelation } from "./stats/correlation.js";
 export const MAX_ROTATION_WIDTH = 1024;
 /** The identity basis is kept unless a rotation explains the embeddings this much better. */
 const ROTATION_GAIN = 0.02;
+/** Identity fits this good leave less than ROTATION_GAIN for any rotation to win. */
+const IDENTITY_IS_ENOUGH = 1 - ROTATION_GAIN;
 
 export interface ResidualBasis {
   kind: "identity" | "signed-permutation" | "rotation";
@@ -62,6 +64,10 @@ export function findResidualBasis(
         ? "too few shared tokens to align hidden dimensions: compared in the stored basis only"
         : `hidden width above ${MAX_ROTATION_WIDTH}: permutations and rotations of the residual stream were not searched`,
     );
+    return { kind: "identity", rotation: undefined, identityFit, rotationFit: null, scale: 1, warnings };
+  }
+  if (identityFit !== null && identityFit >= IDENTITY_IS_ENOUGH) {
+    // A rotation could gain at most 1 − identityFit: not worth an O(hidden³) SVD.
     return { kind: "identity", rotation: undefined, identityFit, rotationFit: null, scale: 1, warnings };
   }
   const fit = procrustes(a, b);
