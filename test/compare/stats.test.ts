@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { matrix, times } from "../../src/compare/linalg/matrix.js";
+import { orthogonalPolarFactor } from "../../src/compare/linalg/polar.js";
 import { procrustes } from "../../src/compare/linalg/procrustes.js";
 import { spectralRatio } from "../../src/compare/linalg/spectral.js";
+import { svd } from "../../src/compare/linalg/svd.js";
 import { solveAssignment } from "../../src/compare/stats/assignment.js";
 import { gram, permutationTestCka, unbiasedCka } from "../../src/compare/stats/cka.js";
 import { centredCorrelation, spearman } from "../../src/compare/stats/correlation.js";
@@ -95,4 +97,19 @@ test("spectral ratio: ≈1 for noise, far above for a low-rank update", () => {
     (_, i) => u[Math.floor(i / columns)]! * v[i % columns]! + 0.1 * noise[i]!,
   );
   assert.ok(spectralRatio(lowRank, rows, columns) > 3);
+});
+
+test("Newton polar factor agrees with the SVD route and refuses singular matrices", () => {
+  const n = 12;
+  const m = matrix(n, n, Array.from({ length: n * n }, gaussian));
+  const polar = orthogonalPolarFactor(m)!;
+  const { u, v } = svd(m);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let expected = 0;
+      for (let t = 0; t < n; t++) expected += u.data[i * n + t]! * v.data[j * n + t]!;
+      assert.ok(Math.abs(polar.data[i * n + j]! - expected) < 1e-9);
+    }
+  assert.equal(orthogonalPolarFactor(matrix(2, 2, [1, 2, 2, 4])), undefined);
+  assert.equal(orthogonalPolarFactor(matrix(2, 3)), undefined);
 });

@@ -4,6 +4,7 @@
  * through the embedding rows of tokens both vocabularies share.
  */
 import { centreColumns, frobenius, type Matrix, matrix, transposeTimes } from "./matrix.js";
+import { orthogonalPolarFactor } from "./polar.js";
 import { svd } from "./svd.js";
 
 export interface ProcrustesFit {
@@ -19,6 +20,19 @@ export function procrustes(a: Matrix, b: Matrix): ProcrustesFit {
   const ca = centreColumns(a);
   const cb = centreColumns(b);
   const m = transposeTimes(ca, cb);
+  const normA = frobenius(ca.data);
+  const normB = frobenius(cb.data);
+  const polar = orthogonalPolarFactor(m);
+  if (polar !== undefined) {
+    // Σσ = tr(Rᵀ M) for the polar factor R.
+    let total = 0;
+    for (let i = 0; i < m.data.length; i++) total += polar.data[i]! * m.data[i]!;
+    return {
+      rotation: polar,
+      fit: normA === 0 || normB === 0 ? 0 : total / (normA * normB),
+      scale: normA === 0 ? 1 : total / (normA * normA),
+    };
+  }
   const { u, singularValues, v } = svd(m);
   const k = singularValues.length;
   const rotation = matrix(m.rows, m.columns);
@@ -30,8 +44,6 @@ export function procrustes(a: Matrix, b: Matrix): ProcrustesFit {
     }
   let total = 0;
   for (const value of singularValues) total += value;
-  const normA = frobenius(ca.data);
-  const normB = frobenius(cb.data);
   return {
     rotation,
     fit: normA === 0 || normB === 0 ? 0 : total / (normA * normB),
