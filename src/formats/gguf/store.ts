@@ -1,0 +1,132 @@
+/**
+ * A TensorStore over one GGUF file: the header is read once (in bounded chunks), tensors are read by
+ * positional reads of their own bytes and decoded to float32. Shapes are GGML `ne` reversed into
+ * PyTorch order; dtypes are GGML type names. Tensors of types we cannot decode are listed but refused
+ * by `read` with a FormatError.
+ */
+import { type FileHandle, open } from "node:fs/promises";
+import { FormatError, InputNotFoundError } from "../../errors.js";
+import type { TensorInfo, TensorStore } from "../tensor-store.js";
+import { canDequantize, dequantize } from "./dequant.js";
+import { type GgufHeader, type GgufTensorInfo, readGgufHeader } from "./header.js";
+
+/** File bytes decoded per chunk by `readChunks`: big enough to amortise a read, small enough to stay in
+ * cache-friendly, flat memory. */
+export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+
+export class GgufStore implements TensorStore {
+  readonly format = "gguf" as const;
+  readonly files: readonly string[];
+  readonly tensors: readonly TensorInfo[];
+  readonly metadata: Readonly<Record<string, unknown>>;
+  private readonly byName = new Map<string, GgufTensorInfo>();
+  private readonly infoByName = new Map<string, TensorInfo>();
+
+  private constructor(
+    readonly header: GgufHeader,
+    private readonly handle: FileHandle,
+  ) {
+    this.files = [header.file];
+    this.metadata = Object.fromEntries(header.metadata);
+    this.tensors = header.tensors.map((tensor) => ({
+      name: tensor.name,
+      dtype: tensor.dtype,
+      shape: tensor.shape,
+      file: header.file,
+      offset: tensor.offset,
+      byteLength: tensor.byteLength,
+    }));
+    for (const tensor of header.tensors) this.byName.set(tensor.name, tensor);
+    for (const info of this.tensors) this.infoByName.set(info.name, info);
+  }
+
+  static async open(path: string): Promise<GgufStore> {
+    const header = await readGgufHeader(path);
+    let handle: FileHandle;
+    try {
+      handle = await open(path, "r");
+    } catch (error) {
+      throw new InputNotFoundError("cannot read file (does it exist?)", { file: path, cause: error });
+    }
+    const size = (await handle.stat()).size;
+    if (size !== header.fileSize) {
+      await handle.close();
+      throw new FormatError("file changed size while being opened", { file: path });
+    }
+    return new GgufStore(header, handle);
+  }
+
+  get(name: string): TensorInfo | undefined {
+    return this.infoByName.get(name);
+  }
+
+  /** The GGUF view of a tensor (`ne`, GGML type, element count), or undefined. */
+  ggufTensor(name: string): GgufTensorInfo | undefined {
+    return this.byName.get(name);
+  }
+
+  private require(name: string): GgufTensorInfo {
+    const tensor = this.byName.get(name);
+    if (tensor === undefined)
+      throw new FormatError("no such tensor", { file: this.header.file, field: name });
+    if (!canDequantize(tensor.type)) {
+      throw new FormatError(`decoding ${tensor.dtype} tensors is not supported`, {
+        file: this.header.file,
+        field: `tensor ${name}`,
+      });
+    }
+    return tensor;
+  }
+
+  async read(name: string): Promise<Float32Array> {
+    const tensor = this.require(name);
+    const bytes = new Uint8Array(tensor.byteLength);
+    await this.readInto(bytes, tensor.offset, name);
+    return dequantize(bytes, tensor.type);
+  }
+
+  /**
+   * Decode a tensor piece by piece: each chunk holds whole blocks, at most `chunkBytes` of file bytes
+   * (at least one block). The yielded array is reused: it is valid until the next iteration. Memory
+   * stays at two buffers whatever the tensor's size.
+   */
+  async *readChunks(name: string, options: { chunkBytes?: number } = {}): AsyncGenerator<Float32Array> {
+    const tensor = this.require(name);
+    const { typeSize, blockSize } = tensor.type;
+    const blocksPerChunk = Math.max(1, Math.floor((options.chunkBytes ?? DEFAULT_CHUNK_BYTES) / typeSize));
+    const totalBlocks = tensor.byteLength / typeSize;
+    const bytes = new Uint8Array(Math.min(blocksPerChunk, totalBlocks) * typeSize);
+    const values = new Float32Array(Math.min(blocksPerChunk, totalBlocks) * blockSize);
+    for (let block = 0; block < totalBlocks; block += blocksPerChunk) {
+      const count = Math.min(blocksPerChunk, totalBlocks - block);
+      const piece = bytes.subarray(0, count * typeSize);
+      await this.readInto(piece, tensor.offset + block * typeSize, name);
+      const out = values.subarray(0, count * blockSize);
+      dequantize(piece, tensor.type, out);
+      yield out;
+    }
+  }
+
+  /** Fill `target` from `position`; the header already checked the range lies inside the file. */
+  private async readInto(target: Uint8Array, position: number, name: string): Promise<void> {
+    let done = 0;
+    while (done < target.byteLength) {
+      const { bytesRead } = await this.handle.read(target, done, target.byteLength - done, position + done);
+      if (bytesRead === 0) {
+        throw new FormatError(`file ended at offset ${position + done} (truncated since it was opened?)`, {
+          file: this.header.file,
+          field: `tensor ${name}`,
+        });
+      }
+      done += bytesRead;
+    }
+  }
+
+  private closed = false;
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.handle.close();
+  }
+}
