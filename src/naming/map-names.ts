@@ -97,6 +97,7 @@ export function mapTensorNames(
       tensors.push(entry);
     }
   }
+  if (stored.length === 0) notes.push("no tensors: a vocabulary-only or metadata-only file");
   if (unrecognised.length > 0) {
     notes.push(
       `${unrecognised.length} stored tensor(s) match no naming rule (kept; compare matches them by shape and value): ${listNames(unrecognised.map((t) => t.name))}`,
