@@ -2,16 +2,15 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { readGgufVocabulary } from "../../scripts/reference/gguf-vocabulary.js";
 import { createEncoder } from "../../src/tokenizers/encode/create-encoder.js";
+import { readVocabulary } from "../../src/tokenizers/read.js";
 import { fixture, shared, skipUnlessShared } from "../helpers.js";
 import { readTokenVectors } from "./vectors.js";
 
 async function checkVectors(path: string): Promise<{ passed: number; total: number }> {
   const vectors = readTokenVectors(path);
   assert.ok(vectors !== undefined, `${path} has no .inp/.out`);
-  const { vocabulary, addSpacePrefix } = await readGgufVocabulary(path);
-  const encoder = createEncoder(vocabulary, { parseSpecial: true, addDummyPrefix: addSpacePrefix });
+  const encoder = createEncoder(await readVocabulary(path), { parseSpecial: true });
   let passed = 0;
   vectors.texts.forEach((text, i) => {
     assert.deepEqual(encoder.encode(text), vectors.ids[i], `${path} text ${i}: ${JSON.stringify(text)}`);
@@ -45,7 +44,7 @@ test(
 );
 
 test("without parseSpecial, special-token strings are encoded as plain text", async () => {
-  const { vocabulary } = await readGgufVocabulary(fixture("vocab", "phi-3.gguf"));
+  const vocabulary = await readVocabulary(fixture("vocab", "phi-3.gguf"));
   const plain = createEncoder(vocabulary);
   const special = createEncoder(vocabulary, { parseSpecial: true });
   assert.deepEqual(special.encode("<|user|>"), [32010]);
@@ -54,7 +53,7 @@ test("without parseSpecial, special-token strings are encoded as plain text", as
 });
 
 test("createEncoder refuses vocabularies it cannot encode", async () => {
-  const { vocabulary } = await readGgufVocabulary(fixture("vocab", "gpt-2.gguf"));
+  const vocabulary = await readVocabulary(fixture("vocab", "gpt-2.gguf"));
   assert.throws(
     () => createEncoder({ ...vocabulary, convention: "raw" }),
     /cannot encode a 'bpe' vocabulary/,

@@ -5,18 +5,18 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { readGgufVocabulary } from "../../scripts/reference/gguf-vocabulary.js";
-import { BYTE_TO_CHAR, toByteLevel } from "../../src/tokenizers/encode/byte-map.js";
 import { createEncoder } from "../../src/tokenizers/encode/create-encoder.js";
+import { readVocabulary } from "../../src/tokenizers/read.js";
 import { loadLiveTokenEncoder } from "../../src/tokenizers/reference/live-counters.js";
 import { PROBE_UNITS, repeatUnit } from "../../src/tokenizers/reference/probe-units.js";
+import { BYTE_TO_UNICODE, bytesToByteLevel } from "../../src/tokenizers/token-bytes.js";
 import type { Vocabulary } from "../../src/tokenizers/vocabulary.js";
 import { fixture } from "../helpers.js";
 import { readTokenVectors } from "./vectors.js";
 
 function rankToken(entry: string | number[]): string {
-  if (typeof entry === "string") return toByteLevel(entry);
-  return entry.map((byte) => BYTE_TO_CHAR[byte]).join("");
+  if (typeof entry === "string") return bytesToByteLevel(new TextEncoder().encode(entry));
+  return entry.map((byte) => BYTE_TO_UNICODE[byte]).join("");
 }
 
 async function tiktokenVocabulary(name: string, pre: string): Promise<Vocabulary> {
@@ -44,7 +44,7 @@ function sampleTexts(): string[] {
 }
 
 test("byte-level BPE on gpt-2.gguf equals gpt-tokenizer r50k_base", async () => {
-  const { vocabulary } = await readGgufVocabulary(fixture("vocab", "gpt-2.gguf"));
+  const vocabulary = await readVocabulary(fixture("vocab", "gpt-2.gguf"));
   const ours = createEncoder(vocabulary);
   const theirs = await loadLiveTokenEncoder("gpt-2");
   for (const text of sampleTexts())

@@ -4,8 +4,8 @@
  * adjacent symbols by merge rank (lowest first, leftmost on ties).
  */
 import { FormatError } from "../../errors.js";
+import { bytesToByteLevel } from "../token-bytes.js";
 import type { Vocabulary } from "../vocabulary.js";
-import { toByteLevel } from "./byte-map.js";
 import type { EncodeOptions, Encoder } from "./encoder.js";
 import { mergeSymbols, type PairRank } from "./merge-symbols.js";
 import { createPreTokenizer } from "./pre-tokenizers.js";
@@ -43,6 +43,8 @@ function pairRank(vocabulary: Vocabulary, ids: Map<string, number>): PairRank {
   return (left, right) => ranks.get(`${left} ${right}`);
 }
 
+const utf8 = new TextEncoder();
+
 /** Pieces longer than this are merged without a cache (a cache of huge strings would only grow). */
 const MAX_CACHED_PIECE = 64;
 /** Cache entries before the piece cache is cleared (bounded memory on long inputs). */
@@ -61,7 +63,7 @@ export function createByteLevelBpeEncoder(
   const unknown = vocabulary.special.unk ?? vocabulary.special.unknown;
 
   const encodePiece = (piece: string): number[] => {
-    const spelled = toByteLevel(piece);
+    const spelled = bytesToByteLevel(utf8.encode(piece));
     if (ignoreMerges) {
       const whole = ids.get(spelled);
       if (whole !== undefined) return [whole];

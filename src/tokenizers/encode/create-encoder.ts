@@ -9,8 +9,32 @@ import { createWordPieceEncoder } from "./wordpiece.js";
 
 export type EncoderOptions = ByteLevelBpeOptions & SentencePieceBpeOptions & UnigramOptions;
 
-export function createEncoder(vocabulary: Vocabulary, options: EncoderOptions = {}): Encoder {
+/**
+ * SentencePiece normalisation the vocabulary's file states (normalizer, dummy prefix, whitespace
+ * collapsing); explicit options win. A tokenizer.json normalizer with `Prepend` adds the dummy prefix;
+ * one without (Gemma) does not; SentencePiece and GGUF files default to adding it.
+ */
+function sentencePieceDefaults(vocabulary: Vocabulary): EncoderOptions {
+  const settings = vocabulary.settings ?? {};
+  const normalizer = settings.normalizer ?? "";
+  const fromJson = vocabulary.source.format === "tokenizer.json";
+  return {
+    nfkc: /nfkc/i.test(normalizer),
+    removeExtraWhitespace: settings.removeExtraWhitespaces ?? false,
+    addDummyPrefix: settings.addDummyPrefix ?? (fromJson ? normalizer.includes("Prepend") : true),
+  };
+}
+
+function definedOnly(options: EncoderOptions): EncoderOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
+export function createEncoder(vocabulary: Vocabulary, explicit: EncoderOptions = {}): Encoder {
   const { model, convention } = vocabulary;
+  const options =
+    convention === "metaspace"
+      ? { ...sentencePieceDefaults(vocabulary), ...definedOnly(explicit) }
+      : explicit;
   if (model === "wordpiece") return createWordPieceEncoder(vocabulary, options);
   if (model === "unigram" && convention === "metaspace") return createUnigramEncoder(vocabulary, options);
   if ((model === "bpe" || model === "tiktoken") && convention === "byte-level") {

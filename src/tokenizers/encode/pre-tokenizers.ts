@@ -81,10 +81,31 @@ export interface PreTokenizer {
   split(text: string): string[];
 }
 
+/** `(?i:'s|…)` as tokenizer.json files write the contractions, spelled the way PATTERNS spells them. */
+const INLINE_CASE_CONTRACTIONS = "(?i:'s|'t|'re|'ve|'m|'ll|'d)";
+
+/**
+ * The pre-tokenizer a tokenizer.json description stands for (`Sequence+Split+ByteLevel:<regex>` as the
+ * tokread reader writes it): its regex compared with the known ones, or plain `ByteLevel` → gpt-2.
+ */
+function fromTokenizerJson(description: string): string | undefined {
+  const colon = description.indexOf(":");
+  const kinds = colon < 0 ? description : description.slice(0, colon);
+  if (colon < 0) return kinds === "ByteLevel" ? "gpt-2" : undefined;
+  const pattern = description
+    .slice(colon + 1)
+    .replace(`${INLINE_CASE_CONTRACTIONS}?`, CONTRACTION_SUFFIX)
+    .replace(INLINE_CASE_CONTRACTIONS, CONTRACTIONS_ANY_CASE);
+  for (const [name, patterns] of Object.entries(PATTERNS)) {
+    if (patterns.length === 1 && patterns[0] === pattern) return name;
+  }
+  return undefined;
+}
+
 /** Canonical pre-tokenizer name for a GGUF/tokenizer.json name, or undefined when unknown. */
 export function canonicalPreTokenizer(name: string): string | undefined {
   if (name in PATTERNS) return name;
-  return ALIASES[name];
+  return ALIASES[name] ?? fromTokenizerJson(name);
 }
 
 export function createPreTokenizer(name: string): PreTokenizer {
