@@ -1,0 +1,281 @@
+/**
+ * `compareModels`: the weight-lineage verdict for a suspect against a reference checkpoint.
+ *
+ * 1. Blueprints compared. 2. Anchor tokens matched by string; the suspect's residual basis mapped onto
+ * the reference's (identity, or Procrustes on anchor embeddings). 3. Per layer, Gram matrices of every
+ * residual-touching matrix; CKA between layers gives a layer mapping, and a permutation test per mapped
+ * layer gives a p-value under independence, combined across layers. 4. Where the structures coincide,
+ * direct tensor comparison: bit equality, relative error, residual structure. 5. Verdict rules.
+ */
+import { performance } from "node:perf_hooks";
+import { displayName } from "../formats/model-source.js";
+import type { CanonicalModel } from "../naming/canonical-model.js";
+import { openCanonicalModel } from "../naming/open.js";
+import { alignTokens } from "./anchors.js";
+import { compareBlueprints } from "./blueprint.js";
+import { compareDirect, type DirectComparison } from "./direct.js";
+import {
+  addGram,
+  copyGram,
+  type LayerFeatures,
+  layerFeatures,
+  type MatrixKind,
+  sampleDimensions,
+} from "./layer-features.js";
+import { findResidualBasis, toReferenceBasis } from "./residual-basis.js";
+import type { CompareResult } from "./result.js";
+import { solveAssignment } from "./stats/assignment.js";
+import { type CenteredGram, permutationTestCka, unbiasedCka } from "./stats/cka.js";
+import { centredCorrelation } from "./stats/correlation.js";
+import { medianCombine, normalSf } from "./stats/distributions.js";
+import { seededRandom } from "./stats/rng.js";
+import { countingReader, layerCount, untranspose } from "./tensor-reader.js";
+import { decideVerdict, type LayerTest } from "./verdict.js";
+
+export interface CompareOptions {
+  /** Permutations per layer test (default 200). */
+  permutations?: number;
+  seed?: number;
+}
+
+const INPUT_KINDS: readonly MatrixKind[] = ["q", "k", "v"];
+
+function pairsFor(
+  s: LayerFeatures,
+  r: LayerFeatures,
+  excludeInputs: boolean,
+): [CenteredGram, CenteredGram][] {
+  const pairs: [CenteredGram, CenteredGram][] = [];
+  for (const [kind, gram] of s.grams) {
+    if (excludeInputs && INPUT_KINDS.includes(kind)) continue;
+    const other = r.grams.get(kind);
+    if (other !== undefined && other.n === gram.n) pairs.push([gram, other]);
+  }
+  return pairs;
+}
+
+function layerSimilarity(s: LayerFeatures, r: LayerFeatures): number {
+  const pairs = pairsFor(s, r, false);
+  if (pairs.length === 0) return 0;
+  return pairs.reduce((sum, [a, b]) => sum + unbiasedCka(a, b), 0) / pairs.length;
+}
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function mapLayers(similarity: number[][], suspectLayers: number, referenceLayers: number): number[] {
+  if (suspectLayers === referenceLayers) return Array.from({ length: suspectLayers }, (_, i) => i);
+  if (suspectLayers < referenceLayers) {
+    const cost = new Float64Array(suspectLayers * referenceLayers);
+    for (let i = 0; i < suspectLayers; i++)
+      for (let j = 0; j < referenceLayers; j++) cost[i * referenceLayers + j] = -similarity[i]![j]!;
+    return Array.from(solveAssignment(cost, suspectLayers, referenceLayers));
+  }
+  return similarity.map((row) => row.indexOf(Math.max(...row)));
+}
+
+async function detectTransposedStorage(suspect: CanonicalModel, reference: CanonicalModel): Promise<boolean> {
+  const s = suspect.get("embed");
+  const r = reference.get("embed");
+  if (s === undefined || r === undefined || s.source.shape.length !== 2) return false;
+  if (s.source.shape.join() !== r.shape.join()) return false;
+  const [stored, ref] = await Promise.all([
+    suspect.source.store.read(s.source.name),
+    reference.read("embed"),
+  ]);
+  const flipped = untranspose(stored, s.source.shape[0]!, s.source.shape[1]!);
+  return Math.abs(centredCorrelation(flipped, ref)) > Math.abs(centredCorrelation(stored, ref)) + 0.5;
+}
+
+export async function compareModels(
+  suspectPath: string,
+  referencePath: string,
+  options: CompareOptions = {},
+): Promise<CompareResult> {
+  const started = performance.now();
+  const suspectModel = await openCanonicalModel(suspectPath);
+  let referenceModel: CanonicalModel;
+  try {
+    referenceModel = await openCanonicalModel(referencePath);
+  } catch (error) {
+    await suspectModel.close();
+    throw error;
+  }
+  try {
+    return await compareOpen(suspectModel, referenceModel, suspectPath, referencePath, options, started);
+  } finally {
+    await Promise.all([suspectModel.close(), referenceModel.close()]);
+  }
+}
+
+async function compareOpen(
+  suspectModel: CanonicalModel,
+  referenceModel: CanonicalModel,
+  suspectPath: string,
+  referencePath: string,
+  options: CompareOptions,
+  started: number,
+): Promise<CompareResult> {
+  const suspect = countingReader(suspectModel);
+  const reference = countingReader(referenceModel);
+  const warnings: string[] = [];
+  const blueprint = compareBlueprints(suspectModel.architecture, referenceModel.architecture);
+  suspect.transposedStorage = await detectTransposedStorage(suspectModel, referenceModel);
+
+  // Residual basis through anchor-token embedding rows.
+  const suspectEmbedding = suspect.has("embed") ? await suspect.read("embed") : undefined;
+  const referenceEmbedding = reference.has("embed") ? await reference.read("embed") : undefined;
+  const suspectWidth = suspect.shape("embed")?.[1] ?? suspectModel.architecture.hiddenSize ?? 0;
+  const referenceWidth = reference.shape("embed")?.[1] ?? referenceModel.architecture.hiddenSize ?? 0;
+  const tokens = await alignTokens(
+    suspectPath,
+    referencePath,
+    suspect.shape("embed")?.[0] ?? 0,
+    reference.shape("embed")?.[0] ?? 0,
+  );
+  warnings.push(...tokens.warnings);
+  const basis =
+    suspectEmbedding !== undefined && referenceEmbedding !== undefined
+      ? findResidualBasis(
+          suspectEmbedding,
+          suspectWidth,
+          referenceEmbedding,
+          referenceWidth,
+          tokens.suspectRows,
+          tokens.referenceRows,
+        )
+      : {
+          kind: "identity" as const,
+          rotation: undefined,
+          identityFit: null,
+          rotationFit: null,
+          scale: 1,
+          warnings: ["no embedding: hidden dimensions compared in the stored basis"],
+        };
+  warnings.push(...basis.warnings);
+  const comparableWidth = basis.rotation !== undefined || suspectWidth === referenceWidth;
+
+  // Per-layer Grams in the reference basis; direct comparisons where the structures coincide.
+  const suspectLayers = layerCount(suspectModel);
+  const referenceLayers = layerCount(referenceModel);
+  const sameStructure = blueprint.same && suspectLayers === referenceLayers;
+  const samples = sampleDimensions(referenceWidth);
+  const direct: DirectComparison[] = [];
+  const referenceFeatures: LayerFeatures[] = [];
+  const suspectFeatures: LayerFeatures[] = [];
+  if (comparableWidth) {
+    for (let j = 0; j < referenceLayers; j++)
+      referenceFeatures.push(await layerFeatures(reference, j, undefined, samples));
+    for (let i = 0; i < suspectLayers; i++)
+      suspectFeatures.push(await layerFeatures(suspect, i, basis, samples));
+  } else {
+    warnings.push("hidden widths differ and could not be aligned: no per-layer weight comparison");
+  }
+  if (sameStructure && comparableWidth) {
+    for (const tensor of referenceModel.tensors) {
+      const other = suspectModel.get(tensor.canonical);
+      if (other === undefined || other.shape.join() !== tensor.shape.join()) continue;
+      const isMatrix = tensor.shape.length === 2;
+      const tokenRows = tensor.canonical === "embed" || tensor.canonical === "lm_head";
+      if (basis.rotation !== undefined && (!isMatrix || tokenRows)) continue;
+      const [s, r] = await Promise.all([suspect.read(tensor.canonical), reference.read(tensor.canonical)]);
+      let aligned = s;
+      if (basis.rotation !== undefined) {
+        const axis: 0 | 1 = /\.(attn\.o|mlp\.down|down)$/.test(tensor.canonical) ? 0 : 1;
+        aligned = toReferenceBasis(s, tensor.shape, axis, basis);
+      }
+      direct.push(compareDirect(tensor.canonical, aligned, r, tensor.shape));
+    }
+  }
+
+  // Layer mapping and per-layer permutation tests.
+  const random = seededRandom(options.seed ?? 20240601);
+  const permutations = options.permutations ?? (samples.length > 256 ? 100 : 200);
+  const similarity = suspectFeatures.map((s) => referenceFeatures.map((r) => layerSimilarity(s, r)));
+  const mapping = comparableWidth ? mapLayers(similarity, suspectLayers, referenceLayers) : [];
+  const searched = suspectLayers !== referenceLayers;
+  const layerTests: LayerTest[] = [];
+  mapping.forEach((j, i) => {
+    const s = suspectFeatures[i]!;
+    const r = referenceFeatures[j];
+    if (r === undefined) return;
+    const pairs = pairsFor(s, r, i === 0 || j === 0);
+    if (pairs.length === 0) return;
+    const test = permutationTestCka(pairs, permutations, random);
+    const raw = test.z > 0 ? normalSf(test.z) : 1 - normalSf(-test.z);
+    layerTests.push({
+      suspectLayer: i,
+      referenceLayer: j,
+      cka: test.observed,
+      z: test.z,
+      exactP: test.exactP,
+      pValue: Math.min(1, searched ? raw * referenceLayers : raw),
+    });
+  });
+
+  // MoE experts against the dense MLP they may come from.
+  const experts: CompareResult["changes"]["experts"] = [];
+  mapping.forEach((j, i) => {
+    const r = referenceFeatures[j];
+    if (r === undefined || r.experts.size > 0) return;
+    const dense = ["gate", "up", "down"]
+      .map((kind) => r.grams.get(kind as MatrixKind))
+      .filter((g) => g !== undefined);
+    if (dense.length === 0) return;
+    const sum = copyGram(dense[0]!);
+    for (const g of dense.slice(1)) addGram(sum, g);
+    for (const [expert, gram] of suspectFeatures[i]!.experts) {
+      experts.push({ layer: i, expert, fromReferenceLayer: j, similarity: unbiasedCka(gram, sum) });
+    }
+  });
+
+  const pValue = medianCombine(layerTests.map((t) => t.pValue));
+  const zScore = layerTests.length === 0 ? null : median(layerTests.map((t) => t.z));
+  const decision = decideVerdict({
+    suspect: suspectModel,
+    reference: referenceModel,
+    blueprint,
+    basis,
+    tokens,
+    layerTests,
+    medianCka: median(layerTests.map((t) => t.cka)),
+    pValue,
+    direct,
+    sameStructure,
+    transposedStorage: suspect.transposedStorage,
+    suspectLayers,
+    referenceLayers,
+    experts,
+  });
+  warnings.push(...decision.warnings);
+  return {
+    suspect: displayName(suspectPath),
+    reference: displayName(referencePath),
+    verdict: decision.verdict,
+    tags: decision.tags,
+    pValue,
+    zScore,
+    changes: {
+      unchangedShare: decision.unchangedShare,
+      layerMapping: mapping.map((j, i) => ({
+        suspectLayer: i,
+        referenceLayer: j,
+        similarity: similarity[i]?.[j] ?? 0,
+      })),
+      renamedTensors: decision.renamed,
+      vocabulary: tokens.vocabulary,
+      experts,
+    },
+    evidence: decision.evidence,
+    summary: decision.summary,
+    warnings,
+    timing: {
+      seconds: (performance.now() - started) / 1000,
+      bytesRead: suspect.bytesRead + reference.bytesRead,
+    },
+  };
+}

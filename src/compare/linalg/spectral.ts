@@ -1,0 +1,42 @@
+/**
+ * How structured a residual is: its largest singular value against the Marchenko–Pastur edge of an
+ * i.i.d. matrix of the same size and RMS, σ(√m + √n). About 1 for noise and rounding error (quantization,
+ * dtype casts, added Gaussian noise); well above 1 for training updates, which are low-rank-ish.
+ */
+import { seededRandom } from "../stats/rng.js";
+
+const POWER_ITERATIONS = 40;
+
+export function spectralRatio(residual: Float32Array | Float64Array, rows: number, columns: number): number {
+  let sumSquares = 0;
+  for (let i = 0; i < residual.length; i++) sumSquares += residual[i]! * residual[i]!;
+  if (sumSquares === 0 || rows === 0 || columns === 0) return 0;
+  const rms = Math.sqrt(sumSquares / residual.length);
+  const random = seededRandom(7);
+  let x = new Float64Array(columns);
+  for (let j = 0; j < columns; j++) x[j] = random() - 0.5;
+  const y = new Float64Array(rows);
+  let sigma = 0;
+  for (let iteration = 0; iteration < POWER_ITERATIONS; iteration++) {
+    for (let i = 0; i < rows; i++) {
+      let sum = 0;
+      const base = i * columns;
+      for (let j = 0; j < columns; j++) sum += residual[base + j]! * x[j]!;
+      y[i] = sum;
+    }
+    const next = new Float64Array(columns);
+    for (let i = 0; i < rows; i++) {
+      const value = y[i]!;
+      const base = i * columns;
+      for (let j = 0; j < columns; j++) next[j] = next[j]! + residual[base + j]! * value;
+    }
+    let norm = 0;
+    for (let j = 0; j < columns; j++) norm += next[j]! * next[j]!;
+    norm = Math.sqrt(norm);
+    if (norm === 0) return 0;
+    sigma = Math.sqrt(norm);
+    for (let j = 0; j < columns; j++) next[j] = next[j]! / norm;
+    x = next;
+  }
+  return sigma / (rms * (Math.sqrt(rows) + Math.sqrt(columns)));
+}

@@ -1,0 +1,62 @@
+/** Reads canonical tensors of one model and counts the bytes taken from disk. */
+import type { CanonicalModel } from "../naming/canonical-model.js";
+import { applyTransforms } from "../naming/transforms.js";
+
+export interface CountingReader {
+  model: CanonicalModel;
+  bytesRead: number;
+  has(name: string): boolean;
+  shape(name: string): number[] | undefined;
+  dtype(name: string): string | undefined;
+  read(name: string): Promise<Float32Array>;
+  /** Read 2-D tensors as if their stored bytes held the transpose (llama2.c/Conv1D-style re-layout). */
+  transposedStorage: boolean;
+}
+
+/** Reinterpret a stored [rows, columns] buffer as [columns, rows] and transpose it back to [rows, columns]. */
+export function untranspose(values: Float32Array, rows: number, columns: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < columns; i++)
+    for (let j = 0; j < rows; j++) out[j * columns + i] = values[i * rows + j]!;
+  return out;
+}
+
+export function countingReader(model: CanonicalModel): CountingReader {
+  const reader: CountingReader = {
+    model,
+    bytesRead: 0,
+    has: (name) => model.get(name) !== undefined,
+    shape: (name) => model.get(name)?.shape,
+    dtype: (name) => model.get(name)?.source.dtype,
+    transposedStorage: false,
+    async read(name) {
+      const tensor = model.get(name);
+      if (tensor === undefined) return model.read(name);
+      reader.bytesRead += tensor.source.byteLength;
+      const stored = tensor.source.shape;
+      if (!reader.transposedStorage || stored.length !== 2) return model.read(name);
+      const raw = await model.source.store.read(tensor.source.name);
+      return applyTransforms(untranspose(raw, stored[0]!, stored[1]!), stored, tensor.transforms);
+    },
+  };
+  return reader;
+}
+
+/** Number of layers, from the canonical tensors present. */
+export function layerCount(model: CanonicalModel): number {
+  let count = 0;
+  for (const tensor of model.tensors)
+    if (tensor.layer !== undefined) count = Math.max(count, tensor.layer + 1);
+  return count;
+}
+
+/** Expert indices present in a layer (empty for a dense layer). */
+export function expertsOf(model: CanonicalModel, layer: number): number[] {
+  const experts = new Set<number>();
+  const prefix = `layers.${layer}.moe.experts.`;
+  for (const tensor of model.tensors) {
+    if (tensor.canonical.startsWith(prefix))
+      experts.add(Number(tensor.canonical.slice(prefix.length).split(".")[0]));
+  }
+  return [...experts].sort((a, b) => a - b);
+}
