@@ -8,8 +8,8 @@ import { OpenAiClient } from "../../src/probe/client/openai.js";
 import { backoffDelay, parseRetryAfter } from "../../src/probe/client/retry.js";
 import { parseSse } from "../../src/probe/client/sse.js";
 import { BudgetExhaustedError } from "../../src/probe/client/transport.js";
+import { TIKTOKEN_COUNTERS as GPT_COUNTERS } from "../../src/probe/tokenizer/tiktoken-counters.js";
 import { honestBrain } from "./brains.js";
-import { GPT_COUNTERS } from "./gpt-counters.js";
 import { type FakeServer, type Fault, startOpenAiServer } from "./servers.js";
 
 const SECRET = "sk-test-SECRET-9f8e7d6c5b4a";

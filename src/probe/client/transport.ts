@@ -57,7 +57,7 @@ export interface ExchangeSpec<T> {
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export class Transport {
-  readonly stats: ClientStats = { requests: 0, cacheHits: 0, retries: 0, failures: 0 };
+  readonly stats: ClientStats = { requests: 0, answers: 0, cacheHits: 0, retries: 0, failures: 0 };
   private readonly limiter: Limiter;
   private readonly cache: ResponseCache | undefined;
   private readonly baseUrl: string;
@@ -84,6 +84,7 @@ export class Transport {
         try {
           const value = spec.parse(cached.body, true);
           this.stats.cacheHits++;
+          this.stats.answers++;
           this.emit(spec.label, "cached");
           return value;
         } catch {
@@ -114,6 +115,7 @@ export class Transport {
         if (response.status >= 200 && response.status < 300) {
           const value = spec.parse(response.body, false);
           await this.cache?.put(key, response);
+          this.stats.answers++;
           return value;
         }
         lastError = new ApiError(

@@ -54,6 +54,8 @@ export interface ChatResult {
 export interface ClientStats {
   /** HTTP attempts sent (retries included). */
   requests: number;
+  /** Requests answered usably (fresh or from the cache). */
+  answers: number;
   /** Answers served from the on-disk cache. */
   cacheHits: number;
   retries: number;

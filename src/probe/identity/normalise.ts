@@ -9,6 +9,7 @@ export interface IdentityClaim {
 
 /** Characters before a match searched for a negation ("I am not ChatGPT", "我不是通义千问"). */
 const NEGATION_WINDOW = 16;
+const CLAUSE_BREAK = /[，。；！？,.;!?\n]/;
 const NEGATION = /\b(?:not|never|no)\b|n't\b|不是|并非|并不是|而非|不属于/i;
 
 /** Every vendor an answer claims, once each, in the order they appear; negated mentions do not count. */
@@ -42,7 +43,12 @@ function firstAffirmed(text: string, pattern: RegExp): number {
     pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`,
   );
   for (const match of text.matchAll(global)) {
-    const before = text.slice(Math.max(0, match.index - NEGATION_WINDOW), match.index);
+    // Only the same clause counts: "我不是通义千问，我是文心一言" negates Qwen, not ERNIE.
+    const before =
+      text
+        .slice(Math.max(0, match.index - NEGATION_WINDOW), match.index)
+        .split(CLAUSE_BREAK)
+        .at(-1) ?? "";
     if (!NEGATION.test(before)) return match.index;
   }
   return Number.POSITIVE_INFINITY;

@@ -62,7 +62,7 @@ export async function probeIdentity(
               label,
               messages,
               temperature: sample === 0 ? 0 : 0.7,
-              seed: 1234 + sample,
+              seed: sample === 0 ? undefined : 1234 + sample,
               maxTokens: 120,
             });
             const answer = firstContent(result);

@@ -22,7 +22,7 @@ export interface TranslationPairResult {
   passed: boolean | undefined;
   controlAnswer: string | undefined;
   controlPassed: boolean | undefined;
-  /** The Chinese question was answered without a single Chinese character. */
+  /** A Chinese answer was expected; the reply has Latin words and not a single Chinese character. */
   answeredInEnglish: boolean;
 }
 
@@ -66,7 +66,7 @@ export async function probeTranslation(
         passed: answer === undefined ? undefined : pair.surface.check(answer),
         controlAnswer: controlAnswer?.slice(0, MAX_QUOTE_CHARS),
         controlPassed: controlAnswer === undefined ? undefined : pair.control.check(controlAnswer),
-        answeredInEnglish: answer !== undefined && answer.trim() !== "" && !hasHan(answer),
+        answeredInEnglish: answer !== undefined && answeredInLatin(pair.surface.expected, answer),
       };
     }),
   );
@@ -112,6 +112,11 @@ export function judge(pairs: TranslationPairResult[]): TranslationReport {
     answered: answered.length,
     pairs,
   };
+}
+
+/** A Chinese answer was expected but the reply holds Latin words and no Chinese character. */
+function answeredInLatin(expected: string, answer: string): boolean {
+  return hasHan(expected) && !hasHan(answer) && /[A-Za-z]{2,}/.test(answer);
 }
 
 function quote(text: string): string {
