@@ -6,7 +6,7 @@ import { OpenAiClient } from "../probe/client/openai.js";
 import { type ProgressEvent, redact, type TransportOptions } from "../probe/client/transport.js";
 import type { ChatClient } from "../probe/client/types.js";
 import { PROBE_NAMES, type ProbeName, runProbe } from "../probe/run.js";
-import { defaultReferenceTable } from "../probe/tokenizer/default-table.js";
+import { DEFAULT_UNIT_COUNT, defaultReferenceTable } from "../probe/tokenizer/default-table.js";
 import { renderProbeTerminal } from "../report/probe-terminal.js";
 
 interface ProbeOptions {
@@ -25,6 +25,11 @@ interface ProbeOptions {
   cache: boolean;
   seed: string;
   progress: boolean;
+  tokenizerUnits: string;
+}
+
+function parseUnitCount(value: string): number {
+  return value === "all" ? Number.POSITIVE_INFINITY : positiveInteger(value, "--tokenizer-units");
 }
 
 function positiveInteger(value: string, option: string, allowZero = false): number {
@@ -100,7 +105,7 @@ export async function probeCommand(options: ProbeOptions): Promise<void> {
     client,
     baseUrl: options.baseUrl,
     model: options.model,
-    table: defaultReferenceTable(),
+    reference: defaultReferenceTable(parseUnitCount(options.tokenizerUnits)),
     probes: parseProbes(options.probes),
     identitySamples: positiveInteger(options.samples, "--samples"),
   });
@@ -133,6 +138,11 @@ export function registerProbe(program: Command): void {
     .option("--api-key-env <name>", "environment variable holding the API key", "OPENAI_API_KEY")
     .option("--json", "print the report as JSON")
     .option("--probes <list>", "comma-separated probes to run", PROBE_NAMES.join(","))
+    .option(
+      "--tokenizer-units <n|all>",
+      "probe units the tokenizer probe sends (3 requests each)",
+      String(DEFAULT_UNIT_COUNT),
+    )
     .option("--samples <n>", "identity samples per question and system-prompt setting", "2")
     .option("--concurrency <n>", "parallel requests", "4")
     .option("--max-requests <n>", "stop after this many HTTP requests (retries included)")

@@ -7,7 +7,7 @@ import { probeProtocol } from "./protocol/probe.js";
 import type { ProbeReport } from "./report.js";
 import { summarise } from "./summary.js";
 import { probeTokenizer } from "./tokenizer/probe.js";
-import type { ReferenceTable } from "./tokenizer/reference.js";
+import type { UnitSelection } from "./tokenizer/select-units.js";
 import { probeTranslation } from "./translation/probe.js";
 
 export type ProbeName = "identity" | "tokenizer" | "translation" | "protocol";
@@ -17,8 +17,8 @@ export interface RunProbeOptions {
   client: ChatClient;
   baseUrl: string;
   model: string;
-  /** Reference counts the tokenizer probe compares with. */
-  table: ReferenceTable;
+  /** Reference counts the tokenizer probe compares with (see `defaultReferenceTable`). */
+  reference: UnitSelection;
   probes?: readonly ProbeName[];
   identitySamples?: number;
 }
@@ -31,7 +31,9 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
   if (client instanceof OllamaClient) {
     ollama = await log.attempt("ollama", "ollama /api/show", () => client.describe());
   }
-  const tokenizer = probes.has("tokenizer") ? await probeTokenizer(client, log, options.table) : undefined;
+  const tokenizer = probes.has("tokenizer")
+    ? await probeTokenizer(client, log, options.reference.table, options.reference.inseparable)
+    : undefined;
   const protocol = probes.has("protocol") ? await probeProtocol(client, log) : undefined;
   const translationLayer = probes.has("translation") ? await probeTranslation(client, log) : undefined;
   const identity = probes.has("identity")

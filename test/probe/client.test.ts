@@ -8,13 +8,13 @@ import { OpenAiClient } from "../../src/probe/client/openai.js";
 import { backoffDelay, parseRetryAfter } from "../../src/probe/client/retry.js";
 import { parseSse } from "../../src/probe/client/sse.js";
 import { BudgetExhaustedError } from "../../src/probe/client/transport.js";
-import { TIKTOKEN_COUNTERS as GPT_COUNTERS } from "../../src/probe/tokenizer/tiktoken-counters.js";
 import { honestBrain } from "./brains.js";
+import { liveCounter } from "./live.js";
 import { type FakeServer, type Fault, startOpenAiServer } from "./servers.js";
 
 const SECRET = "sk-test-SECRET-9f8e7d6c5b4a";
 const brain = honestBrain("I am Qwen, created by Alibaba Cloud.", "我是通义千问，由阿里云开发。");
-const counter = GPT_COUNTERS[0]!;
+const counter = await liveCounter("cl100k");
 const fast = { retries: 3, backoffMs: 5, maxBackoffMs: 20, timeoutMs: 400 };
 
 async function allFiles(dir: string): Promise<string[]> {
@@ -67,7 +67,7 @@ describe("OpenAI client against a real local server", () => {
       brain,
       apiKey: SECRET,
       fault: (i) => faults[i],
-      retryAfterSeconds: 1,
+      retryAfterSeconds: 0.3,
       delayMs: 20,
     });
   });
@@ -115,7 +115,7 @@ describe("OpenAI client against a real local server", () => {
     const client = new OpenAiClient({ baseUrl: server.url, model: "m", apiKey: SECRET, ...fast });
     const started = Date.now();
     await client.chat({ label: "limited", messages: [{ role: "user", content: "hi" }] });
-    assert.ok(Date.now() - started >= 950, "waited the server's 1 s");
+    assert.ok(Date.now() - started >= 290, "waited the server's 0.3 s");
     assert.equal(client.stats.retries, 1);
   });
 

@@ -12,10 +12,10 @@ import { OpenAiClient } from "../../src/probe/client/openai.js";
 import type { ProbeReport } from "../../src/probe/report.js";
 import { runProbe } from "../../src/probe/run.js";
 import { defaultReferenceTable } from "../../src/probe/tokenizer/default-table.js";
-import { TIKTOKEN_COUNTERS } from "../../src/probe/tokenizer/tiktoken-counters.js";
 import { renderProbeTerminal } from "../../src/report/probe-terminal.js";
 import { repoRoot } from "../helpers.js";
 import { honestBrain } from "./brains.js";
+import { liveCounter } from "./live.js";
 import { type FakeServerOptions, startOllamaServer, startOpenAiServer } from "./servers.js";
 
 const run = promisify(execFile);
@@ -30,9 +30,10 @@ const defaults = {
   cache: false,
   seed: "1234",
   progress: false,
+  tokenizerUnits: "20",
 };
-const [cl100k, o200k] = [TIKTOKEN_COUNTERS[0]!, TIKTOKEN_COUNTERS[1]!];
-const table = defaultReferenceTable();
+const [cl100k, o200k] = await Promise.all([liveCounter("cl100k"), liveCounter("o200k")]);
+const reference = defaultReferenceTable();
 const fast = { timeoutMs: 300, retries: 2, backoffMs: 5, maxBackoffMs: 20 };
 const qwen = honestBrain(
   "I am Qwen, a large language model created by Alibaba Cloud.",
@@ -47,7 +48,13 @@ async function probeOpenAi(
   const server = await startOpenAiServer(options);
   try {
     const client = new OpenAiClient({ baseUrl: server.url, model: "test-model", ...fast, ...extra });
-    return await runProbe({ client, baseUrl: server.url, model: "test-model", table, identitySamples: 1 });
+    return await runProbe({
+      client,
+      baseUrl: server.url,
+      model: "test-model",
+      reference,
+      identitySamples: 1,
+    });
   } finally {
     await server.close();
   }
@@ -164,7 +171,7 @@ describe("runProbe against local servers", () => {
         client,
         baseUrl: server.url,
         model: "test-model:7b",
-        table,
+        reference,
         identitySamples: 1,
       });
       assert.equal(report.ollama?.family, "qwen2");
@@ -206,10 +213,32 @@ describe("lineage probe (CLI, real process)", () => {
       ];
       args.push("--probes", "tokenizer,identity", "--cache-dir", cacheDir, "--timeout", "5");
       const first = await cli([...args, "--json"], { PROBE_TEST_KEY: SECRET });
+      assert.equal(first.stderr, "", "no note, no progress line when stderr is not a TTY");
       const report = JSON.parse(first.stdout) as ProbeReport;
       assert.equal(report.tokenizer?.best, "cl100k");
       assert.ok(report.cost.requests > 0);
-      const second = await cli(args, { PROBE_TEST_KEY: SECRET });
+      // The rerun goes through the same command in this process, its stdout captured: all from cache.
+      process.env.PROBE_TEST_KEY = SECRET;
+      const second = { stdout: "", stderr: "" };
+      const write = process.stdout.write;
+      process.stdout.write = ((chunk: string) => {
+        second.stdout += chunk;
+        return true;
+      }) as typeof process.stdout.write;
+      try {
+        await probeCommand({
+          ...defaults,
+          baseUrl: server.url,
+          model: "m",
+          apiKeyEnv: "PROBE_TEST_KEY",
+          cacheDir,
+          cache: true,
+          probes: "tokenizer,identity",
+        });
+      } finally {
+        process.stdout.write = write;
+        delete process.env.PROBE_TEST_KEY;
+      }
       assert.match(second.stdout, /Tokenizer \(strong evidence\): usage counts match cl100k/);
       assert.match(second.stdout, /cost: 0 HTTP requests .*, \d+ answers from cache/);
       const files = (await readdir(cacheDir, { recursive: true, withFileTypes: true })).filter((e) =>

@@ -18,6 +18,7 @@ export interface FakeServerOptions {
   perMessage?: number;
   /** Called with the 0-based request number; a fault replaces the answer. */
   fault?: (index: number) => Fault;
+  /** Seconds sent in `Retry-After` with a 429 (decimals allowed, which the client reads too). */
   retryAfterSeconds?: number;
   /** Prepends to ids and adds provider-specific usage fields, as relays do. */
   idPrefix?: string;

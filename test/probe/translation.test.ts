@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { FailureLog } from "../../src/probe/attempts.js";
 import { OpenAiClient } from "../../src/probe/client/openai.js";
-import { TIKTOKEN_COUNTERS as GPT_COUNTERS } from "../../src/probe/tokenizer/tiktoken-counters.js";
 import { judge, probeTranslation } from "../../src/probe/translation/probe.js";
 import { type Brain, honestBrain, translationWrapper } from "./brains.js";
+import { liveCounter } from "./live.js";
 import { startOpenAiServer } from "./servers.js";
 
 async function probeBrain(brain: Brain) {
-  const server = await startOpenAiServer({ counter: GPT_COUNTERS[1]!, brain });
+  const server = await startOpenAiServer({ counter: await liveCounter("o200k"), brain });
   try {
     const client = new OpenAiClient({ baseUrl: server.url, model: "m", timeoutMs: 2000, retries: 1 });
     return await probeTranslation(client, new FailureLog());

@@ -2,6 +2,8 @@
  * Tokenizer probe through usage counts: send each unit repeated k times, read `usage.prompt_tokens`,
  * and compare the growth with k (template overhead cancels) with every reference family's counts.
  */
+
+import { repeatUnit } from "../../tokenizers/reference/probe-units.js";
 import type { FailureLog } from "../attempts.js";
 import type { ChatClient } from "../client/types.js";
 import { type ReferenceTable, tableFamilies } from "./reference.js";
@@ -54,6 +56,8 @@ export async function probeTokenizer(
   client: ChatClient,
   log: FailureLog,
   table: ReferenceTable,
+  /** Family pairs the reference table cannot tell apart at all. */
+  inseparable: readonly (readonly [string, string])[] = [],
 ): Promise<TokenizerReport> {
   const before = client.stats.requests;
   const jobs = table.units.map((unit) =>
@@ -62,7 +66,7 @@ export async function probeTokenizer(
         log.attempt("tokenizer", `tokenizer ${unit.id} k=${k}`, async () => {
           const result = await client.chat({
             label: `tokenizer ${unit.id} k=${k}`,
-            messages: [{ role: "user", content: unit.text.repeat(k) }],
+            messages: [{ role: "user", content: repeatUnit(unit, k) }],
             maxTokens: 1,
           });
           return result.usage?.promptTokens;
@@ -83,7 +87,7 @@ export async function probeTokenizer(
             points.map(([, y]) => y),
           )
         : undefined;
-    return { unit: unit.id, kind: unit.kind, promptTokens, slope: fit?.slope, r2: fit?.r2 };
+    return { unit: unit.id, kind: unit.category, promptTokens, slope: fit?.slope, r2: fit?.r2 };
   });
   const candidates = rankFamilies(table, observations);
   const notes: string[] = [];
@@ -102,6 +106,9 @@ export async function probeTokenizer(
           .slice(1)
           .filter((c) => c.agreement === top!.agreement && c.meanSlopeError === top!.meanSlopeError)
           .map((c) => c.family);
+  for (const [a, b] of inseparable) {
+    if (best === a || best === b) notes.push(`${a} and ${b} give identical counts on every reference unit`);
+  }
   if (top !== undefined && best === undefined && measured.length > 0) {
     notes.push(
       `no reference family matches: the best, ${top.family}, agrees on ${top.matchedUnits}/${top.comparedUnits} units`,
@@ -151,6 +158,7 @@ function scoreFamily(
       return y === undefined || r === undefined ? [] : [[y, r] as const];
     });
     const [firstY, firstR] = pairs[0]!;
+    // Growth from the first k: the chat template's overhead cancels.
     const equal = pairs.every(([y, r]) => y - firstY === r - firstR);
     compared++;
     if (equal) matched++;
