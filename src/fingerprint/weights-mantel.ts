@@ -47,9 +47,23 @@ export function restrictTriangle(
   return { values, norm: centre(values) };
 }
 
-export function restrictDense(triangle: Float64Array, n: number, indices: readonly number[]): CentredDense {
-  const m = indices.length;
-  const upper = restrictTriangle(triangle, n, indices);
+/**
+ * Remove from `t` its least-squares projection on `control` (both centred, over the same anchor pairs).
+ * Used to take out what every model's matrices share with its own embedding similarity structure.
+ */
+export function residualise(t: CentredTriangle, control: CentredTriangle | undefined): CentredTriangle {
+  if (control === undefined || control.norm === 0) return t;
+  let dot = 0;
+  for (let i = 0; i < t.values.length; i++) dot += t.values[i]! * control.values[i]!;
+  const beta = dot / control.norm ** 2;
+  const values = t.values.map((v, i) => v - beta * control.values[i]!);
+  let sum = 0;
+  for (const v of values) sum += v * v;
+  return { values, norm: Math.sqrt(sum) };
+}
+
+/** A restricted triangle over m anchors as a dense symmetric matrix. */
+export function toDense(upper: CentredTriangle, m: number): CentredDense {
   const values = new Float64Array(m * m);
   let k = 0;
   for (let i = 0; i < m; i++) {
