@@ -12,8 +12,8 @@ import {
   permutedCorrelation,
   residualise,
   restrictTriangle,
-  toDense,
   summariseNull,
+  toDense,
 } from "./weights-mantel.js";
 import { dequantizeTriangle, type QuantizedTriangle } from "./weights-quantize.js";
 
@@ -103,7 +103,9 @@ interface LayerSide {
  */
 function layerSides(fp: ModelFingerprint, indices: number[], dense: boolean): LayerSide[] {
   const control =
-    fp.embedding === null ? undefined : restrictTriangle(triangle(fp.embedding, "embedding"), fp.anchors.length, indices);
+    fp.embedding === null
+      ? undefined
+      : restrictTriangle(triangle(fp.embedding, "embedding"), fp.anchors.length, indices);
   return fp.layers.map((entry) => {
     const kinds: LayerSide["kinds"] = {};
     for (const kind of INVARIANT_KINDS) {
@@ -235,13 +237,19 @@ export function matchFingerprints(
   const emb = useEmbedding
     ? {
         a: restrictTriangle(triangle(suspect.embedding!, "embedding"), suspect.anchors.length, ia),
-        b: toDense(restrictTriangle(triangle(reference.embedding!, "embedding"), reference.anchors.length, ib), ib.length),
+        b: toDense(
+          restrictTriangle(triangle(reference.embedding!, "embedding"), reference.anchors.length, ib),
+          ib.length,
+        ),
       }
     : undefined;
   const head = useHead
     ? {
         a: restrictTriangle(triangle(suspect.head!, "head"), suspect.anchors.length, ia),
-        b: toDense(restrictTriangle(triangle(reference.head!, "head"), reference.anchors.length, ib), ib.length),
+        b: toDense(
+          restrictTriangle(triangle(reference.head!, "head"), reference.anchors.length, ib),
+          ib.length,
+        ),
       }
     : undefined;
   const suspectLayers = useLayers ? layerSides(suspect, la, false) : [];
