@@ -46,7 +46,6 @@ interface Row {
 }
 
 function checkName(name: string): void {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
   if (name.trim() === "" || name.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
     throw new UsageError(`library names must be 1-${MAX_NAME_LENGTH} printable characters`, {
       field: "name",
