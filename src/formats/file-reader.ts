@@ -5,6 +5,18 @@
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { FormatError, InputNotFoundError } from "../errors.js";
 
+/** The size of a regular file (symlinks followed), or an InputNotFoundError naming the path. */
+export async function regularFileSize(path: string): Promise<number> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new InputNotFoundError("not a regular file", { file: path });
+    return info.size;
+  } catch (error) {
+    if (error instanceof InputNotFoundError) throw error;
+    throw new InputNotFoundError("cannot read file (does it exist?)", { file: path, cause: error });
+  }
+}
+
 export class PositionalFile {
   private constructor(
     readonly path: string,
@@ -13,15 +25,7 @@ export class PositionalFile {
   ) {}
 
   static async open(path: string): Promise<PositionalFile> {
-    let size: number;
-    try {
-      const info = await stat(path);
-      if (!info.isFile()) throw new InputNotFoundError("not a regular file", { file: path });
-      size = info.size;
-    } catch (error) {
-      if (error instanceof InputNotFoundError) throw error;
-      throw new InputNotFoundError("cannot read file (does it exist?)", { file: path, cause: error });
-    }
+    const size = await regularFileSize(path);
     const handle = await open(path, "r");
     return new PositionalFile(path, size, handle);
   }

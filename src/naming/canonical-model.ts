@@ -24,7 +24,9 @@ import type { TensorInfo } from "../formats/tensor-store.js";
 export type LayoutTransform =
   | { kind: "transpose" }
   | { kind: "slice-rows"; start: number; count: number }
-  | { kind: "slice-rows-interleaved"; heads: number; part: number; parts: number }
+  /** Rows viewed as (heads, parts, rows per part): take parts `part … part + partCount - 1` (default 1) of
+   * every head (or group), e.g. GPT-NeoX QKV (heads, 3, headDim) or Falcon's grouped layout. */
+  | { kind: "slice-rows-interleaved"; heads: number; part: number; parts: number; partCount?: number }
   | { kind: "unpermute-rope"; heads: number };
 
 export interface CanonicalTensor {

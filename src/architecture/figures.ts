@@ -1,0 +1,41 @@
+/** The hyper-parameters one source (config.json, GGUF metadata, llama2.c header, shapes) states. */
+export interface Figures {
+  hiddenSize?: number | undefined;
+  numLayers?: number | undefined;
+  numHeads?: number | undefined;
+  numKvHeads?: number | undefined;
+  intermediateSize?: number | undefined;
+  vocabSize?: number | undefined;
+  numExperts?: number | undefined;
+  headDim?: number | undefined;
+  tieWordEmbeddings?: boolean | undefined;
+}
+
+export const FIGURE_NAMES = [
+  "hiddenSize",
+  "numLayers",
+  "numHeads",
+  "numKvHeads",
+  "intermediateSize",
+  "vocabSize",
+  "numExperts",
+  "headDim",
+] as const;
+
+/** A positive safe integer from a JSON or GGUF value (number or bigint), else undefined. */
+export function positiveInteger(value: unknown): number | undefined {
+  const number = typeof value === "bigint" ? Number(value) : value;
+  return typeof number === "number" && Number.isSafeInteger(number) && number > 0 ? number : undefined;
+}
+
+/** The first key of `record` holding a positive integer. */
+export function firstInteger(
+  record: Readonly<Record<string, unknown>>,
+  keys: readonly string[],
+): number | undefined {
+  for (const key of keys) {
+    const value = positiveInteger(record[key]);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}

@@ -1,0 +1,69 @@
+/**
+ * Open any MODEL path as a CanonicalModel: the format's tensor store, the declared architecture, naming
+ * rules applied to the tensor table, and reads of one canonical tensor at a time in canonical layout.
+ */
+import { declaredArchitecture } from "../architecture/declared.js";
+import { summarizeArchitecture } from "../architecture/summarize.js";
+import { FormatError } from "../errors.js";
+import { type ModelSource, openModelSource } from "../formats/model-source.js";
+import type { CanonicalModel, CanonicalTensor } from "./canonical-model.js";
+import { mapTensorNames } from "./map-names.js";
+import type { NamingContext } from "./rule.js";
+import { rulesFor } from "./rule-sets.js";
+import { applyTransforms } from "./transforms.js";
+
+/** Build the canonical view of an already opened model source (closing it closes the source's store). */
+export function createCanonicalModel(source: ModelSource): CanonicalModel {
+  const declared = declaredArchitecture(source);
+  const context: NamingContext = {
+    numHeads: declared.figures.numHeads,
+    numKvHeads: declared.figures.numKvHeads,
+    headDim: declared.figures.headDim,
+    hiddenSize: declared.figures.hiddenSize,
+    intermediateSize: declared.figures.intermediateSize,
+    ggufArchitecture: declared.ggufArchitecture,
+  };
+  const mapping = mapTensorNames(source.store.tensors, rulesFor(source.format), context);
+  const summary = summarizeArchitecture(declared, mapping.tensors);
+  const byName = new Map<string, CanonicalTensor>(
+    mapping.tensors.map((tensor) => [tensor.canonical, tensor]),
+  );
+  return {
+    source,
+    architecture: summary.architecture,
+    tensors: mapping.tensors,
+    unrecognised: mapping.unrecognised,
+    notes: [...summary.notes, ...mapping.notes],
+    get: (canonical) => byName.get(canonical),
+    async read(canonical) {
+      const tensor = byName.get(canonical);
+      if (tensor === undefined) {
+        throw new FormatError("no tensor of this canonical name", { file: source.path, field: canonical });
+      }
+      const data = await source.store.read(tensor.source.name);
+      try {
+        return applyTransforms(data, tensor.source.shape, tensor.transforms);
+      } catch (error) {
+        if (error instanceof FormatError) {
+          throw new FormatError(error.message, {
+            file: source.path,
+            field: `${canonical} (${tensor.source.name})`,
+          });
+        }
+        throw error;
+      }
+    },
+    close: () => source.store.close(),
+  };
+}
+
+/** Open a model folder or weight file (safetensors, GGUF, llama2.c) and map it to canonical names. */
+export async function openCanonicalModel(path: string): Promise<CanonicalModel> {
+  const source = await openModelSource(path);
+  try {
+    return createCanonicalModel(source);
+  } catch (error) {
+    await source.store.close();
+    throw error;
+  }
+}

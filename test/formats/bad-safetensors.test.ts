@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { test } from "node:test";
+import { FormatError } from "../../src/errors.js";
+import { MAX_HEADER_BYTES } from "../../src/formats/safetensors/header.js";
+import { SafetensorsStore } from "../../src/formats/safetensors/store.js";
+import { f32Safetensors, rejectsWith, tempDir, writeBytes } from "./build.js";
+
+/** A file from a raw header object and `dataBytes` zero bytes of data. */
+function rawFile(header: unknown, dataBytes: number, lengthOverride?: bigint): Uint8Array {
+  const json = new TextEncoder().encode(typeof header === "string" ? header : JSON.stringify(header));
+  const out = new Uint8Array(8 + json.byteLength + dataBytes);
+  new DataView(out.buffer).setBigUint64(0, lengthOverride ?? BigInt(json.byteLength), true);
+  out.set(json, 8);
+  return out;
+}
+
+const GOOD = {
+  a: { dtype: "F32", shape: [2], data_offsets: [0, 8] },
+  b: { dtype: "F16", shape: [2], data_offsets: [8, 12] },
+};
+
+async function open(bytes: Uint8Array) {
+  const path = await writeBytes(join(await tempDir(), "m.safetensors"), bytes);
+  return { path, result: SafetensorsStore.open([path]) };
+}
+
+async function expectRejected(bytes: Uint8Array, field: string | RegExp, message?: RegExp): Promise<void> {
+  const { path, result } = await open(bytes);
+  await rejectsWith(result, FormatError, { file: path, field, ...(message ? { message } : {}) });
+}
+
+test("control: the well-formed header opens and reads", async () => {
+  const { result } = await open(rawFile(GOOD, 12));
+  const store = await result;
+  assert.deepEqual([...(await store.read("b"))], [0, 0]);
+  await store.close();
+});
+
+test("truncated files: shorter than the length prefix, data cut short", async () => {
+  await expectRejected(new Uint8Array(5), "header length");
+  await expectRejected(rawFile(GOOD, 11), "tensor b.data_offsets", /past the data section/);
+  const good = f32Safetensors({ x: [4] });
+  await expectRejected(good.subarray(0, good.byteLength - 1), /data_offsets/);
+});
+
+test("header length beyond the file or beyond the cap", async () => {
+  await expectRejected(rawFile(GOOD, 12, 10_000n), "header length", /past the end/);
+  await expectRejected(rawFile(GOOD, 12, BigInt(MAX_HEADER_BYTES) + 1n), "header length", /limit/);
+  await expectRejected(rawFile(GOOD, 12, 2n ** 64n - 1n), "header length", /limit/);
+});
+
+test("invalid JSON, non-object headers and invalid UTF-8", async () => {
+  await expectRejected(rawFile('{"a": {', 0), "header", /JSON/);
+  await expectRejected(rawFile("[1,2,3]", 0), "header", /object/);
+  const bytes = rawFile('{"\xff": 1}', 0);
+  bytes[10] = 0xff;
+  await expectRejected(bytes, "header");
+  await expectRejected(rawFile({ __metadata__: [1] }, 0), "__metadata__");
+  await expectRejected(rawFile({ a: 5 }, 0), "tensor a");
+});
+
+test("unknown dtypes and absurd shapes", async () => {
+  await expectRejected(
+    rawFile({ a: { dtype: "F128", shape: [1], data_offsets: [0, 16] } }, 16),
+    "tensor a.dtype",
+  );
+  await expectRejected(
+    rawFile({ a: { dtype: "Q4_K", shape: [1], data_offsets: [0, 1] } }, 1),
+    "tensor a.dtype",
+  );
+  await expectRejected(
+    rawFile({ a: { dtype: "F32", shape: [-1], data_offsets: [0, 4] } }, 4),
+    "tensor a.shape",
+  );
+  await expectRejected(
+    rawFile({ a: { dtype: "F32", shape: [1.5], data_offsets: [0, 4] } }, 4),
+    "tensor a.shape",
+  );
+  await expectRejected(
+    rawFile({ a: { dtype: "F32", shape: new Array(17).fill(1), data_offsets: [0, 4] } }, 4),
+    "tensor a.shape",
+  );
+  const huge = [2 ** 30, 2 ** 30, 2 ** 30];
+  await expectRejected(
+    rawFile({ a: { dtype: "F32", shape: huge, data_offsets: [0, 4] } }, 4),
+    "tensor a.data_offsets",
+  );
+  await expectRejected(
+    rawFile({ a: { dtype: "F32", shape: "2", data_offsets: [0, 8] } }, 8),
+    "tensor a.shape",
+  );
+});
+
+test("offsets outside the file, reversed, malformed or overlapping", async () => {
+  await expectRejected(
+    rawFile({ a: { dtype: "U8", shape: [4], data_offsets: [10, 14] } }, 12),
+    "tensor a.data_offsets",
+  );
+  await expectRejected(
+    rawFile({ a: { dtype: "U8", shape: [0], data_offsets: [4, 2] } }, 12),
+    "tensor a.data_offsets",
+  );
+  await expectRejected(
+    rawFile({ a: { dtype: "U8", shape: [1], data_offsets: [0] } }, 12),
+    "tensor a.data_offsets",
+  );
+  await expectRejected(
+    rawFile({ a: { dtype: "U8", shape: [1], data_offsets: [-1, 0] } }, 12),
+    "tensor a.data_offsets",
+  );
+  await expectRejected(
+    rawFile(
+      {
+        a: { dtype: "U8", shape: [8], data_offsets: [0, 8] },
+        b: { dtype: "U8", shape: [4], data_offsets: [4, 8] },
+      },
+      12,
+    ),
+    "tensor b.data_offsets",
+    /overlaps tensor a/,
+  );
+});
+
+test("the same tensor name in two shards is refused", async () => {
+  const dir = await tempDir();
+  const one = await writeBytes(join(dir, "1.safetensors"), f32Safetensors({ a: [1] }));
+  const two = await writeBytes(join(dir, "2.safetensors"), f32Safetensors({ a: [1] }));
+  await rejectsWith(SafetensorsStore.open([one, two]), FormatError, { file: two, field: "tensor a" });
+  await (await SafetensorsStore.open([one])).close();
+});

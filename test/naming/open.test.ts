@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { openCanonicalModel } from "../../src/naming/open.js";
+import { fixture, shared, skipUnlessShared } from "../helpers.js";
+
+function maxRelativeError(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(a[i]!), 1e-3));
+  }
+  return worst;
+}
+
+test("a HF Llama folder maps every tensor and reads canonical tensors", async () => {
+  const model = await openCanonicalModel(fixture("zoo", "base-a"));
+  try {
+    assert.equal(model.tensors.length, 39);
+    assert.deepEqual(model.unrecognised, []);
+    const q = model.get("layers.0.attn.q");
+    assert.deepEqual(q?.shape, [128, 128]);
+    assert.deepEqual(model.get("layers.0.attn.k")?.shape, [64, 128]);
+    const data = await model.read("layers.0.attn.q");
+    assert.deepEqual(data, await model.source.store.read("model.layers.0.self_attn.q_proj.weight"));
+    await assert.rejects(model.read("layers.9.attn.q"), /no tensor of this canonical name/);
+  } finally {
+    await model.close();
+  }
+});
+
+test(
+  "GGUF Q/K come back in HF order: base-a-f16.gguf equals base-a up to the BF16 → F16 cast",
+  skipUnlessShared("zoo", "gguf", "base-a-f16.gguf"),
+  async () => {
+    const hf = await openCanonicalModel(shared("zoo", "base-a")!);
+    const gguf = await openCanonicalModel(shared("zoo", "gguf", "base-a-f16.gguf")!);
+    try {
+      assert.deepEqual(
+        gguf.tensors.map((t) => t.canonical).sort(),
+        hf.tensors.map((t) => t.canonical).sort(),
+      );
+      for (const tensor of hf.tensors) {
+        const error = maxRelativeError(await hf.read(tensor.canonical), await gguf.read(tensor.canonical));
+        // F16 keeps 11 significant bits: relative error ≤ 2^-11 (values below 1e-3 are compared absolutely).
+        assert.ok(error < 2 ** -10, `${tensor.canonical}: ${error}`);
+      }
+      // Control: the stored (permuted) rows do not match, so the unpermute is what makes them equal.
+      const stored = await gguf.source.store.read("blk.0.attn_q.weight");
+      assert.ok(maxRelativeError(await hf.read("layers.0.attn.q"), stored) > 0.5);
+    } finally {
+      await hf.close();
+      await gguf.close();
+    }
+  },
+);
