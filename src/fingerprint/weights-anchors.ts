@@ -1,8 +1,10 @@
 /**
  * Anchor tokens: a fixed, priority-ordered list of strings that most vocabularies hold as single
  * tokens, so two models with different tokenizers can be compared on the same token identities.
- * Token strings are first turned into the text they stand for (`▁the` and `Ġthe` both become `" the"`).
+ * Token strings are first turned into the text they stand for (`▁the` and `Ġthe` both become `" the"`),
+ * through the tokenizer area's `tokenStringBytes`.
  */
+import { tokenStringBytes } from "../tokenizers/token-bytes.js";
 import type { TokenConvention, TokenKind } from "../tokenizers/vocabulary.js";
 
 /** Most anchors a fingerprint keeps (the embedding Gram matrix is n × n). */
@@ -51,49 +53,14 @@ export const ANCHOR_CANDIDATES: readonly string[] = (() => {
   return [...new Set(list)];
 })();
 
-let byteDecoder: Map<string, number> | undefined;
-/** GPT-2's byte-level alphabet, inverted: printable stand-in character → byte value. */
-function byteLevelDecoder(): Map<string, number> {
-  if (byteDecoder !== undefined) return byteDecoder;
-  const direct: number[] = [];
-  for (let b = 33; b <= 126; b++) direct.push(b);
-  for (let b = 161; b <= 172; b++) direct.push(b);
-  for (let b = 174; b <= 255; b++) direct.push(b);
-  const map = new Map<string, number>();
-  for (const b of direct) map.set(String.fromCharCode(b), b);
-  let extra = 0;
-  for (let b = 0; b < 256; b++) {
-    if (!direct.includes(b)) map.set(String.fromCharCode(256 + extra++), b);
-  }
-  byteDecoder = map;
-  return map;
-}
-
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** The text a token stands for, or undefined when it is not whole UTF-8 text (a byte fragment). */
-export function tokenText(token: string, convention: TokenConvention): string | undefined {
-  switch (convention) {
-    case "metaspace":
-      return token.replaceAll("\u2581", " ");
-    case "wordpiece":
-      return token.startsWith("##") ? token.slice(2) : ` ${token}`;
-    case "raw":
-      return token;
-    case "byte-level": {
-      const decoder = byteLevelDecoder();
-      const bytes: number[] = [];
-      for (const ch of token) {
-        const b = decoder.get(ch);
-        if (b === undefined) return token;
-        bytes.push(b);
-      }
-      try {
-        return utf8.decode(Uint8Array.from(bytes));
-      } catch {
-        return undefined;
-      }
-    }
+export function tokenText(token: string, convention: TokenConvention, kind: TokenKind = "normal"): string | undefined {
+  try {
+    return utf8.decode(tokenStringBytes(token, convention, kind));
+  } catch {
+    return undefined;
   }
 }
 
@@ -123,7 +90,7 @@ export function selectAnchors(
   for (let id = 0; id < count; id++) {
     const kind = kinds?.[id];
     if (kind !== undefined && SKIPPED_KINDS.has(kind)) continue;
-    const text = tokenText(tokens[id]!, convention);
+    const text = tokenText(tokens[id]!, convention, kind);
     if (text !== undefined && text !== "" && !byText.has(text)) byText.set(text, id);
   }
   const anchors: string[] = [];
