@@ -5,7 +5,36 @@
 import { FormatError } from "../../errors.js";
 import { decodeToFloat32 } from "../decode.js";
 import type { SafetensorsDtype } from "../dtype.js";
+import {
+  dequantizeQ2_K,
+  dequantizeQ3_K,
+  dequantizeQ4_K,
+  dequantizeQ5_K,
+  dequantizeQ6_K,
+} from "./dequant-k.js";
+import {
+  dequantizeQ4_0,
+  dequantizeQ4_1,
+  dequantizeQ5_0,
+  dequantizeQ5_1,
+  dequantizeQ8_0,
+} from "./dequant-legacy.js";
 import { DEQUANTIZABLE, type GgmlType } from "./ggml-types.js";
+
+type BlockDecoder = (src: Uint8Array, dst: Float32Array) => void;
+
+const BLOCK_DECODERS: Partial<Record<string, BlockDecoder>> = {
+  Q4_0: dequantizeQ4_0,
+  Q4_1: dequantizeQ4_1,
+  Q5_0: dequantizeQ5_0,
+  Q5_1: dequantizeQ5_1,
+  Q8_0: dequantizeQ8_0,
+  Q2_K: dequantizeQ2_K,
+  Q3_K: dequantizeQ3_K,
+  Q4_K: dequantizeQ4_K,
+  Q5_K: dequantizeQ5_K,
+  Q6_K: dequantizeQ6_K,
+};
 
 /** GGML plain types that share the safetensors spelling and decoder. */
 const PLAIN: Partial<Record<string, SafetensorsDtype>> = {
@@ -33,5 +62,10 @@ export function dequantize(bytes: Uint8Array, type: GgmlType, out?: Float32Array
   if (result.length < count) throw new FormatError(`output has room for ${result.length} of ${count} values`);
   const plain = PLAIN[type.name];
   if (plain !== undefined) return decodeToFloat32(bytes, plain, result);
+  const decoder = BLOCK_DECODERS[type.name];
+  if (decoder !== undefined) {
+    decoder(bytes, result);
+    return result;
+  }
   throw new FormatError(`decoding ${type.name} tensors is not supported`);
 }

@@ -1,6 +1,6 @@
 /**
  * Writing GGUF v3 files: metadata of every value type and tensors of any GGML type whose bytes the
- * caller supplies already encoded (see `quantize.ts` for Q8_0/Q4_0 and `encode.ts`-style helpers for
+ * caller supplies already encoded (see `quantize.ts` for Q8_0/Q4_0 and `half.ts` for
  * F32/F16). Used by tests to build inputs byte by byte, by the benchmark, and to make quantized copies
  * of models. Tensor data may be streamed (async iterables of chunks) so multi-GB files never sit in
  * memory.
