@@ -56,7 +56,11 @@ export const ANCHOR_CANDIDATES: readonly string[] = (() => {
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** The text a token stands for, or undefined when it is not whole UTF-8 text (a byte fragment). */
-export function tokenText(token: string, convention: TokenConvention, kind: TokenKind = "normal"): string | undefined {
+export function tokenText(
+  token: string,
+  convention: TokenConvention,
+  kind: TokenKind = "normal",
+): string | undefined {
   try {
     return utf8.decode(tokenStringBytes(token, convention, kind));
   } catch {

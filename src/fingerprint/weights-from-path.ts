@@ -1,13 +1,17 @@
 /** Fingerprint a MODEL path: open its canonical view and its vocabulary, build, close. */
-import { displayName } from "../formats/model-source.js";
+
 import { FormatError, InputNotFoundError } from "../errors.js";
+import { displayName } from "../formats/model-source.js";
 import { openCanonicalModel } from "../naming/open.js";
 import { readVocabulary } from "../tokenizers/read.js";
 import type { Vocabulary } from "../tokenizers/vocabulary.js";
 import type { ModelFingerprint } from "./model-fingerprint.js";
 import { buildFingerprint, type FingerprintOptions } from "./weights-build.js";
 
-export async function fingerprintModel(path: string, options: FingerprintOptions = {}): Promise<ModelFingerprint> {
+export async function fingerprintModel(
+  path: string,
+  options: FingerprintOptions = {},
+): Promise<ModelFingerprint> {
   const model = await openCanonicalModel(path);
   try {
     let vocabulary: Vocabulary | undefined;

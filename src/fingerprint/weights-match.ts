@@ -54,6 +54,8 @@ export interface MatchOptions {
   seed?: number;
 }
 
+/** Shuffles in the null by default: enough for its mean and spread, which the normal approximation uses. */
+export const DEFAULT_PERMUTATIONS = 100;
 /** Work cap for the null, in multiply-adds: keeps a match of two 80-layer models to seconds. */
 const PERMUTATION_BUDGET = 4e8;
 /** Fewest permutations we accept for the normal approximation of the null. */
@@ -263,7 +265,7 @@ export function matchFingerprints(
     suspectLayers.length * referenceLayers.length * INVARIANT_KINDS.length * ((m * (m - 1)) / 2) +
       ia.length ** 2,
   );
-  const wanted = options.permutations ?? 200;
+  const wanted = options.permutations ?? DEFAULT_PERMUTATIONS;
   const permutations = Math.max(
     Math.min(wanted, MIN_PERMUTATIONS),
     Math.min(wanted, Math.floor(PERMUTATION_BUDGET / work)),

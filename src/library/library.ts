@@ -161,6 +161,25 @@ export class FingerprintLibrary {
     return this.toInfo(row);
   }
 
+  /** Store several entries in one transaction: all or none (a name clash without `replace` stores none). */
+  addMany(entries: readonly NewEntry[], options: { replace?: boolean } = {}): void {
+    if (!options.replace) {
+      const clashes = entries.filter((e) => this.has(e.name)).map((e) => e.name);
+      if (clashes.length > 0) {
+        throw new UsageError(
+          `the library already has ${clashes.map((n) => `"${n}"`).join(", ")} (use --replace)`,
+          {
+            file: this.file,
+            field: "name",
+          },
+        );
+      }
+    }
+    this.db.transaction(() => {
+      for (const entry of entries) this.add(entry, { replace: true });
+    })();
+  }
+
   /** Every entry, without fingerprints, by name. */
   list(): LibraryEntryInfo[] {
     const rows = this.db
