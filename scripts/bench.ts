@@ -180,7 +180,7 @@ async function main() {
       dir: { type: "string" },
       workers: { type: "string", default: "2" },
       repeat: { type: "string", default: "2" },
-      "chunk-mb": { type: "string", default: "4" },
+      "chunk-mb": { type: "string", default: "1" },
       keep: { type: "boolean", default: false },
     },
   });
@@ -210,9 +210,9 @@ async function main() {
     const gbps = (bytes: number, seconds: number) => (bytes / GB / seconds).toFixed(2);
     const header = ["type", "GB", "read", "read/CPU-s", "decode", "decode/CPU-s"];
     if (pool) header.push(`${workerCount} workers`);
-    header.push("Melem/CPU-s", "decode vs read");
+    header.push("Melem/CPU-s", "vs read");
     console.log(`\nthroughput in GB/s of file bytes (wall clock, and per CPU-second of the process)`);
-    console.log(header.map((h) => h.padStart(12)).join(""));
+    console.log(header.map((h) => h.padStart(14)).join(""));
     for (const typeName of TYPES) {
       const tensors = store.tensors.filter((t) => t.dtype === typeName);
       const names = tensors.map((t) => t.name);
@@ -253,7 +253,7 @@ async function main() {
       ];
       if (parallel) row.push(gbps(bytes, parallel.wall));
       row.push((elements / 1e6 / d.cpu).toFixed(0), `${((r.wall / fastest) * 100).toFixed(0)}%`);
-      console.log(row.map((cell) => cell.padStart(12)).join(""));
+      console.log(row.map((cell) => cell.padStart(14)).join(""));
       const sample = reference[0];
       if (sample && !(Number.isFinite(sample.mean) && Number.isFinite(sample.std))) {
         throw new Error(`${typeName}: statistics are not finite`);
@@ -263,7 +263,7 @@ async function main() {
     await store.close();
     console.log(`\npeak RSS ${rssMB()} MB (process.resourceUsage().maxRSS, whole run incl. writing)`);
     console.log(
-      `chunks of ${values["chunk-mb"]} MiB, best of ${repeat} runs; "decode vs read" = read time / fastest decode time;`,
+      `chunks of ${values["chunk-mb"]} MiB, best of ${repeat} runs; "vs read" = read time / fastest decode time;`,
     );
     console.log(
       `load average while running: ${loadavg()

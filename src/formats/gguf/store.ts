@@ -10,9 +10,10 @@ import type { TensorInfo, TensorStore } from "../tensor-store.js";
 import { canDequantize, dequantize } from "./dequant.js";
 import { type GgufHeader, type GgufTensorInfo, readGgufHeader } from "./header.js";
 
-/** File bytes decoded per chunk by `readChunks`: big enough to amortise a read, small enough to stay in
- * cache-friendly, flat memory. */
-export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+/** File bytes decoded per chunk by `readChunks`: big enough to amortise a read, small enough that the
+ * decoded floats are still in cache when statistics read them (measured: 0.25–1 MiB is as fast as
+ * 4 MiB or faster, with ~100 MB less peak RSS in the benchmark). */
+export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
 export class GgufStore implements TensorStore {
   readonly format = "gguf" as const;

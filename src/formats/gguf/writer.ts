@@ -80,17 +80,22 @@ class ByteSink {
     this.length += count;
     return at;
   }
+  // `room` may replace the buffer, so it is always called before `this.view`/`this.buffer` is read.
   u8(v: number) {
-    this.view.setUint8(this.room(1), v);
+    const at = this.room(1);
+    this.view.setUint8(at, v);
   }
   u32(v: number) {
-    this.view.setUint32(this.room(4), v, true);
+    const at = this.room(4);
+    this.view.setUint32(at, v, true);
   }
   u64(v: number | bigint) {
-    this.view.setBigUint64(this.room(8), BigInt(v), true);
+    const at = this.room(8);
+    this.view.setBigUint64(at, BigInt(v), true);
   }
   raw(bytes: Uint8Array) {
-    this.buffer.set(bytes, this.room(bytes.byteLength));
+    const at = this.room(bytes.byteLength);
+    this.buffer.set(bytes, at);
   }
   string(text: string) {
     const bytes = new TextEncoder().encode(text);
