@@ -3,6 +3,8 @@ import { copyFile, mkdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { FormatError, InputNotFoundError } from "../../src/errors.js";
+import { Llama2cStore } from "../../src/formats/llama2c/store.js";
+import { writeLlama2c } from "../../src/formats/llama2c/writer.js";
 import { openModelSource } from "../../src/formats/model-source.js";
 import { fixture } from "../helpers.js";
 import { f32Safetensors, rejectsWith, tempDir, writeBytes } from "./build.js";
@@ -153,4 +155,41 @@ test("wrong paths and unusable folders: InputNotFoundError / FormatError naming 
   await rejectsWith(openModelSource(folder), FormatError, { file: config, message: /object/ });
   await writeBytes(config, CONFIG);
   await (await openModelSource(folder)).store.close();
+});
+
+test("an index file path and a versioned (ak42) llama2.c file open directly", async () => {
+  const dir = await tempDir();
+  await writeBytes(join(dir, "model-00001-of-00001.safetensors"), f32Safetensors({ a: [2] }));
+  const index = await writeBytes(
+    join(dir, "model.safetensors.index.json"),
+    JSON.stringify({ weight_map: { a: "model-00001-of-00001.safetensors" } }),
+  );
+  const sharded = await openModelSource(index);
+  assert.equal(sharded.indexPath, index);
+  assert.deepEqual(sharded.weightFiles, [join(dir, "model-00001-of-00001.safetensors")]);
+  await sharded.store.close();
+  const stories = await Llama2cStore.open(fixture("stories260k", "stories260K.bin"));
+  const v2 = join(dir, "model-q8.bin");
+  await writeLlama2c(
+    v2,
+    {
+      dim: 64,
+      hiddenDim: 172,
+      nLayers: 5,
+      nHeads: 8,
+      nKvHeads: 4,
+      vocabSize: 512,
+      seqLen: 512,
+      version: 2,
+      sharedClassifier: true,
+      groupSize: 64,
+    },
+    (name) => stories.read(name),
+  );
+  await stories.close();
+  const source = await openModelSource(v2);
+  assert.equal(source.format, "llama2c");
+  assert.equal(source.store.metadata.version, 2);
+  assert.equal(source.store.get("layers.0.attention.wq.weight")?.dtype, "Q8_G64");
+  await source.store.close();
 });

@@ -123,3 +123,18 @@ test("makeVariant chains transforms, records them in config.json and copies toke
   await source.store.close();
   await assert.rejects(makeVariant(fixture("zoo", "gguf"), ["permute"], join(out, "g")), UsageError);
 });
+
+test("a zoo HF model written as llama2.c (rotary rows reordered, unshared head) computes the same logits", async () => {
+  const tokens = [1, 9, 300, 2000];
+  const out = join(await tempDir(), "base-a.bin");
+  await makeVariant(fixture("zoo", "base-a"), ["permute-mlp"], out, { seed: 2 });
+  const base = await loadLlamaModel(fixture("zoo", "base-a"));
+  const written = await loadLlamaModel(out);
+  assert.equal(written.config.ropeOrder, "interleaved");
+  assert.equal(written.config.tiedEmbeddings, false);
+  const a = llamaForward(base.config, await readAllTensors(base), tokens);
+  const b = llamaForward(written.config, await readAllTensors(written), tokens);
+  assert.ok(a.every((v, i) => Math.abs(v - b[i]!) < 1e-4));
+  await base.close();
+  await written.close();
+});
