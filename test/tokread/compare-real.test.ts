@@ -8,19 +8,6 @@ import { fixture, shared, skipUnlessShared } from "../helpers.js";
 const vocab = (name: string) => readVocabulary(shared("real", "vocab", name)!);
 
 test(
-  "Refact vs StarCoder: 99.8% of tokens shared, under 1% at the same id, order kept: renumbered",
-  skipUnlessShared("real", "vocab"),
-  async () => {
-    const c = compareVocabularies(await vocab("refact.gguf"), await vocab("starcoder.gguf"));
-    assert.equal(c.relation, "renumbered");
-    assert.equal(c.sharedTokens, 49060);
-    assert.ok(c.sameIdShare < 0.01);
-    assert.ok(c.orderAgreement! > 0.999);
-    assert.ok(c.merges!.share > 0.99);
-  },
-);
-
-test(
   "DeepSeek-Coder vs DeepSeek-LLM: 98% of Coder's merged tokens in LLM's vocabulary, learned in the same order: overlapping",
   skipUnlessShared("real", "vocab"),
   async () => {

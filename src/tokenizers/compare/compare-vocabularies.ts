@@ -8,29 +8,15 @@ import type { Vocabulary } from "../vocabulary.js";
 import { explainComparison } from "./explain.js";
 import { isMergedToken, isSpecialKind, type KeyedVocabulary, keyVocabulary, summarize } from "./keyed.js";
 import { compareMerges } from "./merges.js";
+import { decideRelation, type IdAgreement, type OrderAgreement } from "./relation-rules.js";
 import { compareSpecialTokens } from "./special.js";
 import { spearman } from "./statistics.js";
-import {
-  CONTAINMENT_FOR_OVERLAP,
-  JACCARD_FOR_SAME_TOKENS,
-  MAX_EDITED_CONTENT_SHARE,
-  MIN_ORDER_SAMPLE,
-  ORDER_AGREEMENT_FOR_COMMON_ORIGIN,
-  SAME_ID_SHARE_FOR_EXTENSION,
-} from "./thresholds.js";
-import type { MergeAgreement, TokenizerRelation, VocabularyComparison } from "./types.js";
+import { MIN_ORDER_SAMPLE } from "./thresholds.js";
+import type { VocabularyComparison } from "./types.js";
 
 export interface CompareOptions {
   /** Names used in the explanation (default: file names). */
   labels?: [string, string];
-}
-
-interface IdAgreement {
-  sameIdPrefix: number;
-  sameIdCount: number;
-  sameIdNormalCount: number;
-  differingIds: number;
-  differingContentIds: number;
 }
 
 function compareIds(a: KeyedVocabulary, b: KeyedVocabulary): IdAgreement {
@@ -39,11 +25,13 @@ function compareIds(a: KeyedVocabulary, b: KeyedVocabulary): IdAgreement {
   while (sameIdPrefix < smaller && a.keys[sameIdPrefix] === b.keys[sameIdPrefix]) sameIdPrefix++;
   let sameIdCount = 0;
   let sameIdNormalCount = 0;
+  let bothEmpty = 0;
   let differingIds = 0;
   let differingContentIds = 0;
   for (let id = 0; id < smaller; id++) {
     if (a.keys[id] === b.keys[id]) {
       if (a.keys[id] !== "") sameIdCount++;
+      else bothEmpty++;
       if (a.keys[id] !== "" && a.vocab.kinds[id] === "normal" && b.vocab.kinds[id] === "normal")
         sameIdNormalCount++;
       continue;
@@ -51,15 +39,7 @@ function compareIds(a: KeyedVocabulary, b: KeyedVocabulary): IdAgreement {
     differingIds++;
     if (!isSpecialKind(a.vocab.kinds[id]) && !isSpecialKind(b.vocab.kinds[id])) differingContentIds++;
   }
-  return { sameIdPrefix, sameIdCount, sameIdNormalCount, differingIds, differingContentIds };
-}
-
-interface OrderAgreement {
-  sharedTokens: number;
-  sharedMergedTokens: number;
-  mergedContainment: number;
-  orderAgreement: number | undefined;
-  scoreAgreement: number | undefined;
+  return { sameIdPrefix, sameIdCount, sameIdNormalCount, bothEmpty, differingIds, differingContentIds };
 }
 
 function compareOrder(a: KeyedVocabulary, b: KeyedVocabulary): OrderAgreement {
@@ -97,28 +77,6 @@ function compareOrder(a: KeyedVocabulary, b: KeyedVocabulary): OrderAgreement {
   };
 }
 
-function decide(
-  sizes: [number, number],
-  ids: IdAgreement,
-  order: OrderAgreement,
-  jaccard: number,
-  merges: MergeAgreement | undefined,
-): TokenizerRelation {
-  const smaller = Math.min(...sizes);
-  const keepsIds =
-    ids.sameIdCount >= SAME_ID_SHARE_FOR_EXTENSION * smaller &&
-    ids.differingContentIds <= Math.floor(MAX_EDITED_CONTENT_SHARE * smaller);
-  if (keepsIds) return sizes[0] === sizes[1] ? "identical" : "extended";
-  if (jaccard >= JACCARD_FOR_SAME_TOKENS) return "renumbered";
-  const tokenOrder = (order.orderAgreement ?? 0) >= ORDER_AGREEMENT_FOR_COMMON_ORIGIN;
-  const mergeOrder =
-    merges !== undefined &&
-    merges.share >= CONTAINMENT_FOR_OVERLAP &&
-    (merges.orderAgreement ?? 0) >= ORDER_AGREEMENT_FOR_COMMON_ORIGIN;
-  if (order.mergedContainment >= CONTAINMENT_FOR_OVERLAP && (tokenOrder || mergeOrder)) return "overlapping";
-  return "independent";
-}
-
 /** Compare vocabulary `a` (the suspect) with `b` (the reference). */
 export function compareVocabularies(
   a: Vocabulary,
@@ -133,7 +91,7 @@ export function compareVocabularies(
   const jaccard = union === 0 ? 0 : order.sharedTokens / union;
   const merges = compareMerges(a, b);
   const sizes: [number, number] = [a.tokens.length, b.tokens.length];
-  const relation = decide(sizes, ids, order, jaccard, merges);
+  const relation = decideRelation(sizes, ids, order, jaccard, merges);
   const smaller = Math.min(...sizes);
 
   let extension: VocabularyComparison["extension"];

@@ -1,4 +1,5 @@
 /** The plain-English explanation of a vocabulary comparison. */
+import { isEditedCopy } from "./relation-rules.js";
 import { ORDER_AGREEMENT_FOR_COMMON_ORIGIN } from "./thresholds.js";
 import type { VocabularyComparison } from "./types.js";
 
@@ -26,7 +27,7 @@ function orderEvidence(c: Omit<VocabularyComparison, "explanation">): string {
     );
   }
   if (c.merges !== undefined) {
-    parts.push(`${percent(c.merges.share)} of merges in common (order ${fixed(c.merges.orderAgreement)})`);
+    parts.push(`${percent(c.merges.share)} of merges in common, in order ${fixed(c.merges.orderAgreement)}`);
   }
   return parts.join(", ");
 }
@@ -62,6 +63,13 @@ export function explainComparison(c: Omit<VocabularyComparison, "explanation">):
         `(${orderEvidence(c)}). Embedding rows must be matched through the token alignment, not by id.${special}`
       );
     case "overlapping":
+      if (isEditedCopy(c, Math.min(c.a.size, c.b.size))) {
+        return (
+          `${a} and ${b} hold the same token at ${count(c.sameIdCount)} ids (${percent(c.sameIdShare)} of the smaller) ` +
+          `but ${count(c.differingContentIds)} ordinary tokens differ in place: one is the other with tokens replaced, ` +
+          `not a copy.${special}`
+        );
+      }
       return (
         `${a} and ${b} share ${count(c.sharedTokens)} tokens, ${percent(c.mergedContainment)} of the smaller one's merged ` +
         `tokens, at other ids (${percent(c.sameIdShare)} at the same id), and learned them in the same order ` +
@@ -75,8 +83,8 @@ export function explainComparison(c: Omit<VocabularyComparison, "explanation">):
           ? ` (besides ${count(layout)} byte and special tokens laid out alike, as in any vocabulary of this format)`
           : "";
       return (
-        `${a} and ${b} share ${count(c.sharedTokens)} tokens (Jaccard ${fixed(c.jaccard)}) but only ` +
-        `${count(c.sameIdNormalCount)} ordinary tokens sit at the same id${layoutNote}, and ` +
+        `${a} and ${b} share ${count(c.sharedTokens)} tokens (Jaccard ${fixed(c.jaccard)}) but ` +
+        `${c.sameIdNormalCount === 0 ? "no ordinary token sits" : `only ${count(c.sameIdNormalCount)} ordinary tokens sit`} at the same id${layoutNote}, and ` +
         `the order they learned tokens in agrees only as much as any two tokenizers of similar text ` +
         `(${orderEvidence(c) || "too few shared merged tokens to compare order"}; a common origin shows ${ORDER_AGREEMENT_FOR_COMMON_ORIGIN} or more). ` +
         "The overlap is natural, not lineage: they were trained separately."

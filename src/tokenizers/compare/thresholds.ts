@@ -39,6 +39,12 @@ export const SAME_ID_SHARE_FOR_EXTENSION = 0.99;
  * a handful edited in place, not a different vocabulary. */
 export const MAX_EDITED_CONTENT_SHARE = 0.002;
 
+/** Same-id share above which a vocabulary that is not a copy or an extension (too many ordinary
+ * tokens differ in place) is an edited copy: reported as `overlapping`. Independent vocabularies share
+ * at most their byte/special layout (51% for tok512 vs Llama-2, whose 512 ids are mostly that layout,
+ * which is why ordinary tokens must differ for this to apply). */
+export const SAME_ID_SHARE_FOR_EDITED_COPY = 0.5;
+
 /** Jaccard of content above which two vocabularies hold "the same tokens" (`renumbered`). Independent
  * vocabularies reach 0.58; Refact/StarCoder 0.994. */
 export const JACCARD_FOR_SAME_TOKENS = 0.9;
