@@ -47,9 +47,9 @@ function decideFamily(declared: Declared, names: string | undefined, notes: stri
     notes.push(`${where} says '${typed}' but the tensors use the plain Llama layout (no ln1/ln2 names)`);
     return "yi";
   }
-  // Names cannot tell Llama-layout families apart (Mistral, Qwen2 without biases…): trust the config.
-  if (names === "llama" && LLAMA_LAYOUT_FAMILIES.has(said)) return said;
-  if (names === "qwen2" && said === "qwen2") return said;
+  // Names cannot tell Llama-layout families apart (Mistral, Qwen2, Llama with attention biases…): trust
+  // the config.
+  if ((names === "llama" || names === "qwen2") && LLAMA_LAYOUT_FAMILIES.has(said)) return said;
   notes.push(`${where} says '${typed}' but the tensor names follow the ${names} convention`);
   return names;
 }

@@ -2,6 +2,8 @@
  * Apply naming rules to a tensor table: every stored tensor ends up either as one or more canonical
  * tensors or in `unrecognised` — never dropped. Notes say what could not be mapped and why.
  */
+
+import { isParameter } from "../architecture/parameter-count.js";
 import { FormatError } from "../errors.js";
 import type { TensorInfo } from "../formats/tensor-store.js";
 import type { CanonicalTensor } from "./canonical-model.js";
@@ -98,10 +100,14 @@ export function mapTensorNames(
     }
   }
   if (stored.length === 0) notes.push("no tensors: a vocabulary-only or metadata-only file");
-  if (unrecognised.length > 0) {
+  const parameters = unrecognised.filter((t) => isParameter(t.name));
+  const buffers = unrecognised.length - parameters.length;
+  if (parameters.length > 0) {
     notes.push(
-      `${unrecognised.length} stored tensor(s) match no naming rule (kept; compare matches them by shape and value): ${listNames(unrecognised.map((t) => t.name))}`,
+      `${parameters.length} stored tensor(s) match no naming rule (kept; compare matches them by shape and value): ${listNames(parameters.map((t) => t.name))}`,
     );
   }
+  if (buffers > 0)
+    notes.push(`${buffers} non-parameter buffer(s) (rotary tables, attention masks) kept unrecognised`);
   return { tensors, unrecognised, notes };
 }

@@ -191,3 +191,20 @@ test("parameter count leaves out rotary tables and mask buffers", () => {
   ]);
   assert.equal(countParameters(table), 52);
 });
+
+test("Llama-layout families are taken from the config; another family's names are a note", () => {
+  const withBiases = [...llamaTable("hf"), ...tensors([["model.layers.0.self_attn.q_proj.bias", [32]]])];
+  const mistral = summary({ ...LLAMA, model_type: "mistral" }, llamaTable("hf"));
+  assert.equal(mistral.architecture.family, "mistral");
+  assert.deepEqual(mistral.notes, []);
+  const qwen = summary({ ...LLAMA, model_type: "qwen2" }, withBiases);
+  assert.equal(qwen.architecture.family, "qwen2");
+  assert.deepEqual(qwen.notes, []);
+  const neoxNames = tensors([
+    ["gpt_neox.embed_in.weight", [100, 32]],
+    ["gpt_neox.layers.0.mlp.dense_h_to_4h.weight", [48, 32]],
+  ]);
+  const claimed = summary(LLAMA, neoxNames);
+  assert.equal(claimed.architecture.family, "gpt-neox");
+  assert.ok(claimed.notes.some((n) => n.includes("says 'llama'") && n.includes("gpt-neox convention")));
+});

@@ -40,7 +40,9 @@ const t = (rows: number, cols?: number): Tensor =>
 function rowsOf(tensor: Tensor, rows: number[]): Float32Array {
   const cols = tensor.shape[1] ?? 1;
   const out = new Float32Array(rows.length * cols);
-  rows.forEach((row, i) => out.set(tensor.data.subarray(row * cols, (row + 1) * cols), i * cols));
+  rows.forEach((row, i) => {
+    out.set(tensor.data.subarray(row * cols, (row + 1) * cols), i * cols);
+  });
   return out;
 }
 function concat(...parts: Float32Array[]): Float32Array {

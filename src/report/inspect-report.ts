@@ -1,0 +1,158 @@
+/**
+ * What `lineage inspect` reports, as one JSON-able object: format, architecture, parameter count,
+ * dtypes, every stored tensor with its canonical name(s), the tokenizer, and notes.
+ */
+import { countParameters, isParameter } from "../architecture/parameter-count.js";
+import type { ArchitectureSummary } from "../architecture/summary.js";
+import { LineageError } from "../errors.js";
+import { elementCount, type WeightFormat } from "../formats/tensor-store.js";
+import type { CanonicalModel, LayoutTransform } from "../naming/canonical-model.js";
+import { readVocabulary } from "../tokenizers/read.js";
+import type { Vocabulary } from "../tokenizers/vocabulary.js";
+
+export interface InspectTensor {
+  name: string;
+  /** One canonical name; an array when a fused tensor is split; null when no naming rule knows it. */
+  canonical: string | string[] | null;
+  dtype: string;
+  shape: number[];
+  layer: number | undefined;
+  convention: string | undefined;
+  /** Layout transforms per canonical tensor, in the order of `canonical`. */
+  transforms: LayoutTransform[][];
+}
+
+export interface InspectTokenizer {
+  /** Where the vocabulary was read from (a tokenizer file or the weight file itself). */
+  file: string | undefined;
+  format: string | undefined;
+  /** `bpe`, `unigram`, `wordpiece`, `tiktoken`. */
+  kind: string | undefined;
+  vocabSize: number | undefined;
+  /** Special tokens by role: id and token string. */
+  special: Record<string, { id: number; token: string | undefined }>;
+  preTokenizer: string | undefined;
+  /** Tokenizer files found beside the weights. */
+  files: string[];
+  /** Why the vocabulary could not be read, when it could not. */
+  error: string | undefined;
+}
+
+export interface InspectReport {
+  path: string;
+  format: WeightFormat;
+  files: string[];
+  architecture: ArchitectureSummary;
+  parameterCount: number;
+  /** Per stored dtype: tensors and parameters. */
+  dtypes: Record<string, { tensors: number; parameters: number }>;
+  tensors: InspectTensor[];
+  unrecognised: string[];
+  tokenizer: InspectTokenizer;
+  notes: string[];
+}
+
+function tensorRows(model: CanonicalModel): InspectTensor[] {
+  const byStored = new Map<string, CanonicalModel["tensors"][number][]>();
+  for (const tensor of model.tensors) {
+    const list = byStored.get(tensor.source.name) ?? [];
+    list.push(tensor);
+    byStored.set(tensor.source.name, list);
+  }
+  return model.source.store.tensors.map((info) => {
+    const mapped = byStored.get(info.name) ?? [];
+    return {
+      name: info.name,
+      canonical:
+        mapped.length === 0
+          ? null
+          : mapped.length === 1
+            ? mapped[0]!.canonical
+            : mapped.map((t) => t.canonical),
+      dtype: info.dtype,
+      shape: info.shape,
+      layer: mapped[0]?.layer,
+      convention: mapped[0]?.convention,
+      transforms: mapped.map((t) => t.transforms),
+    };
+  });
+}
+
+function dtypeCounts(model: CanonicalModel): InspectReport["dtypes"] {
+  const counts: InspectReport["dtypes"] = {};
+  for (const tensor of model.source.store.tensors) {
+    const entry = counts[tensor.dtype] ?? { tensors: 0, parameters: 0 };
+    counts[tensor.dtype] = entry;
+    entry.tensors += 1;
+    if (isParameter(tensor.name)) entry.parameters += elementCount(tensor.shape);
+  }
+  return counts;
+}
+
+function tokenizerSummary(vocabulary: Vocabulary, files: string[]): InspectTokenizer {
+  const special: InspectTokenizer["special"] = {};
+  for (const [role, id] of Object.entries(vocabulary.special))
+    special[role] = { id, token: vocabulary.tokens[id] };
+  return {
+    file: vocabulary.source.file,
+    format: vocabulary.source.format,
+    kind: vocabulary.model,
+    vocabSize: vocabulary.tokens.length,
+    special,
+    preTokenizer: vocabulary.preTokenizer,
+    files,
+    error: undefined,
+  };
+}
+
+async function readTokenizer(model: CanonicalModel): Promise<InspectTokenizer> {
+  const files = model.source.tokenizerFiles;
+  try {
+    return tokenizerSummary(await readVocabulary(model.source.path), files);
+  } catch (error) {
+    if (!(error instanceof LineageError)) throw error;
+    return {
+      file: undefined,
+      format: undefined,
+      kind: undefined,
+      vocabSize: undefined,
+      special: {},
+      preTokenizer: undefined,
+      files,
+      error: error.describe(),
+    };
+  }
+}
+
+function tokenizerNotes(tokenizer: InspectTokenizer, architecture: ArchitectureSummary): string[] {
+  if (tokenizer.error !== undefined) return [`tokenizer not read: ${tokenizer.error}`];
+  const notes: string[] = [];
+  const rows = architecture.vocabSize;
+  if (tokenizer.vocabSize !== undefined && rows !== undefined && tokenizer.vocabSize > rows) {
+    notes.push(
+      `the tokenizer has ${tokenizer.vocabSize} tokens but the model only ${rows} vocabulary rows: ids ≥ ${rows} cannot be embedded`,
+    );
+  }
+  return notes;
+}
+
+export async function buildInspectReport(model: CanonicalModel): Promise<InspectReport> {
+  const tokenizer = await readTokenizer(model);
+  return {
+    path: model.source.path,
+    format: model.source.format,
+    files: [...model.source.store.files],
+    architecture: model.architecture,
+    parameterCount: countParameters(model.source.store.tensors),
+    dtypes: dtypeCounts(model),
+    tensors: tensorRows(model),
+    unrecognised: model.unrecognised.map((t) => t.name),
+    tokenizer,
+    notes: [...model.notes, ...tokenizerNotes(tokenizer, model.architecture)],
+  };
+}
+
+/** The report as plain JSON data: absent figures become `null` so every documented field is present. */
+export function inspectJson(report: InspectReport): unknown {
+  return JSON.parse(JSON.stringify(report, (_key, value) => (value === undefined ? null : value)));
+}
