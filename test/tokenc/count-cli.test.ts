@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { test } from "node:test";
 import { UsageError } from "../../src/errors.js";
 import { loadTokenCounter } from "../../src/tokenizers/token-counter.js";
-import { fixture, repoRoot } from "../helpers.js";
+import { fixture } from "../helpers.js";
+import { runLineage } from "./run-cli.js";
 import { readTokenVectors } from "./vectors.js";
-
-const cli = (...args: string[]) =>
-  spawnSync(
-    process.execPath,
-    ["--import", "tsx", join(repoRoot, "src", "cli", "main.ts"), "tokenizer", "count", ...args],
-    {
-      encoding: "utf8",
-    },
-  );
 
 test("counts from a tokenizer file match llama.cpp's vectors", async () => {
   const path = fixture("vocab", "llama-spm.gguf");
@@ -36,30 +26,28 @@ test("built-in families count without a file; unknown names are refused", async 
 });
 
 test("lineage tokenizer count --json --tokens gives count, ids and pieces", () => {
-  const out = execFileSync(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      join(repoRoot, "src", "cli", "main.ts"),
-      "tokenizer",
-      "count",
-      "Hello world",
-      "--tokenizer",
-      fixture("vocab", "gpt-2.gguf"),
-      "--tokens",
-      "--json",
-    ],
-    { encoding: "utf8" },
+  const run = runLineage(
+    "tokenizer",
+    "count",
+    "Hello world",
+    "--tokenizer",
+    fixture("vocab", "gpt-2.gguf"),
+    "--tokens",
+    "--json",
   );
-  const json = JSON.parse(out) as { count: number; family: string; tokens: { id: number; piece: string }[] };
+  assert.equal(run.status, 0, run.stderr);
+  const json = JSON.parse(run.stdout) as {
+    count: number;
+    family: string;
+    tokens: { id: number; piece: string }[];
+  };
   assert.equal(json.count, 2);
   assert.equal(json.family, "gpt-2");
   assert.deepEqual(json.tokens, [
     { id: 15496, piece: "Hello" },
     { id: 995, piece: "Ġworld" },
   ]);
-  const bad = cli("x", "--tokenizer", "no-such-family");
+  const bad = runLineage("tokenizer", "count", "x", "--tokenizer", "no-such-family");
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /neither a file nor a built-in family/);
   assert.doesNotMatch(bad.stderr, /at .*\.ts:/);

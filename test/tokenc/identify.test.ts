@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
 import { identifyVocabulary } from "../../src/tokenizers/identify.js";
 import { readVocabulary } from "../../src/tokenizers/read.js";
 import { REFERENCE_FAMILIES } from "../../src/tokenizers/reference/families.generated.js";
 import type { Vocabulary } from "../../src/tokenizers/vocabulary.js";
-import { fixture, repoRoot, shared, skipUnlessShared } from "../helpers.js";
+import { fixture, shared, skipUnlessShared } from "../helpers.js";
+import { runLineage } from "./run-cli.js";
 
 const read = (path: string): Promise<Vocabulary> => readVocabulary(path);
 
@@ -132,21 +132,13 @@ test(
 );
 
 test("lineage tokenizer identify prints JSON with family, relation and candidates", () => {
-  const out = execFileSync(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      join(repoRoot, "src", "cli", "main.ts"),
-      "tokenizer",
-      "identify",
-      fixture("vocab", "phi-3.gguf"),
-      "--json",
-    ],
-    { encoding: "utf8" },
-  );
-  const json = JSON.parse(out) as { family: string; relation: string; candidates: unknown[] };
+  const run = runLineage("tokenizer", "identify", fixture("vocab", "phi-3.gguf"), "--json");
+  assert.equal(run.status, 0, run.stderr);
+  const json = JSON.parse(run.stdout) as { family: string; relation: string; candidates: unknown[] };
   assert.equal(json.family, "phi-3");
   assert.equal(json.relation, "identical");
   assert.ok(json.candidates.length >= 2);
+  const missing = runLineage("tokenizer", "identify", "/no/such/tokenizer.json");
+  assert.notEqual(missing.status, 0);
+  assert.match(missing.stderr, /lineage: error:/);
 });
