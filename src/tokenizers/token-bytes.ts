@@ -36,6 +36,15 @@ export const UNICODE_TO_BYTE: ReadonlyMap<string, number> = new Map(
   BYTE_TO_UNICODE.map((char, byte) => [char, byte]),
 );
 
+/** The same inverse as a table indexed by char code (every mapped character is below U+0144); -1 = none. */
+const BYTE_OF_CHAR_CODE: Int16Array = (() => {
+  const table = new Int16Array(0x144).fill(-1);
+  BYTE_TO_UNICODE.forEach((char, byte) => {
+    table[char.charCodeAt(0)] = byte;
+  });
+  return table;
+})();
+
 /** Spell bytes the byte-level way. */
 export function bytesToByteLevel(bytes: Uint8Array): string {
   let text = "";
@@ -46,11 +55,26 @@ export function bytesToByteLevel(bytes: Uint8Array): string {
 const encoder = new TextEncoder();
 
 function byteLevelToBytes(token: string, literalIfForeign: boolean): Uint8Array {
+  const out = new Uint8Array(token.length);
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    const byte = code < BYTE_OF_CHAR_CODE.length ? BYTE_OF_CHAR_CODE[code]! : -1;
+    if (byte >= 0) {
+      out[i] = byte;
+      continue;
+    }
+    // A character outside the map: the token (or this part of it) is plain text.
+    if (literalIfForeign) return encoder.encode(token);
+    return slowByteLevelToBytes(token);
+  }
+  return out;
+}
+
+function slowByteLevelToBytes(token: string): Uint8Array {
   const out: number[] = [];
   for (const char of token) {
     const byte = UNICODE_TO_BYTE.get(char);
     if (byte !== undefined) out.push(byte);
-    else if (literalIfForeign) return encoder.encode(token);
     else out.push(...encoder.encode(char));
   }
   return Uint8Array.from(out);
@@ -94,10 +118,38 @@ export function tokenBytes(vocab: Vocabulary, id: number): Uint8Array {
   return tokenStringBytes(token, vocab.convention, vocab.kinds[id]);
 }
 
-function latin1(bytes: Uint8Array): string {
+/** Bytes as a string of char codes 0–255 (a compact, exact map key). */
+export function latin1(bytes: Uint8Array): string {
+  if (bytes.length < 4096) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let text = "";
   for (const byte of bytes) text += String.fromCharCode(byte);
   return text;
+}
+
+/** Bytes of a byte-level token as a latin1 string, straight from the map; undefined if a character is
+ * outside it. (Building no Uint8Array keeps keying a 200k-token vocabulary fast.) */
+function byteLevelLatin1(token: string): string | undefined {
+  let text = "";
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    const byte = code < BYTE_OF_CHAR_CODE.length ? BYTE_OF_CHAR_CODE[code]! : -1;
+    if (byte < 0) return undefined;
+    text += String.fromCharCode(byte);
+  }
+  return text;
+}
+
+/** `tokenStringBytes` as a latin1 string (one char per byte): an exact, compact map key. */
+export function tokenStringLatin1(
+  token: string,
+  convention: TokenConvention,
+  kind: TokenKind = "normal",
+): string {
+  if (convention === "byte-level" && kind === "normal") {
+    const fast = byteLevelLatin1(token);
+    if (fast !== undefined) return fast;
+  }
+  return latin1(tokenStringBytes(token, convention, kind));
 }
 
 /**
@@ -109,7 +161,7 @@ export function tokenKey(vocab: Vocabulary, id: number): string {
   const kind = vocab.kinds[id];
   if (token === undefined || (token === "" && (kind === "unused" || kind === undefined))) return "";
   const tag = kind === "byte" && bytePieceValue(token) !== undefined ? "b" : "t";
-  return `${tag}${latin1(tokenBytes(vocab, id))}`;
+  return `${tag}${tokenStringLatin1(token, vocab.convention, kind)}`;
 }
 
 /** `tokenKey` for every id. */

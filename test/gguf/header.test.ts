@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { FormatError } from "../../src/errors.js";
 import { parseGgufBytes, readGgufHeader } from "../../src/formats/gguf/header.js";
@@ -14,7 +16,7 @@ import {
   getU64,
 } from "../../src/formats/gguf/metadata.js";
 import { encodeGguf, gguf } from "../../src/formats/gguf/writer.js";
-import { fixture } from "../helpers.js";
+import { fixture, shared, skipUnlessShared } from "../helpers.js";
 
 const everyType: [string, ReturnType<typeof gguf.u8>][] = [
   ["t.u8", gguf.u8(255)],
@@ -158,4 +160,35 @@ test("reads a real llama.cpp vocabulary GGUF", async () => {
   assert.equal(tokens[0], "<unk>");
   assert.equal(getNumberArray(header, "tokenizer.ggml.scores")!.length, 32000);
   assert.equal(header.invalidUtf8Count, 0);
+});
+
+test("reads all twelve real llama.cpp vocabulary GGUFs", skipUnlessShared("real", "vocab"), async () => {
+  const dir = shared("real", "vocab")!;
+  const files = readdirSync(dir).filter((name) => name.endsWith(".gguf"));
+  assert.equal(files.length, 12);
+  for (const name of files) {
+    const header = await readGgufHeader(join(dir, name));
+    const tokens = getStringArray(header, "tokenizer.ggml.tokens");
+    assert.ok(tokens !== undefined && tokens.length > 1000, name);
+    assert.equal(header.tensorCount, 0, name);
+    assert.equal(header.invalidUtf8Count, 0, name);
+    const types = getNumberArray(header, "tokenizer.ggml.token_type");
+    if (types !== undefined) assert.equal(types.length, tokens.length, name);
+    assert.equal(typeof getString(header, "tokenizer.ggml.model"), "string", name);
+  }
+});
+
+test("writer and reader round-trip a vocabulary larger than the writer's first buffer", () => {
+  const tokens = Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? `▁wörld${i}` : `\uFEFFt${i}`));
+  const scores = new Float32Array(tokens.length).map((_, i) => -i / 7);
+  const header = parseGgufBytes(
+    encodeGguf({
+      metadata: [
+        ["tokenizer.ggml.tokens", gguf.array("string", tokens)],
+        ["tokenizer.ggml.scores", gguf.array("float32", scores)],
+      ],
+    }),
+  );
+  assert.deepEqual(getStringArray(header, "tokenizer.ggml.tokens"), tokens);
+  assert.deepEqual(getNumberArray(header, "tokenizer.ggml.scores"), scores);
 });

@@ -128,7 +128,7 @@ export function parseGgufHeader(source: ByteSource): GgufHeader {
   // 8 (name length) + 4 (n_dims) + 4 (type) + 8 (offset).
   if (kvCount * 13 + tensorCount * 24 > reader.remaining) {
     reader.fail(
-      `declares ${kvCount} key-values and ${tensorCount} tensors, more than the ${source.size}-byte file can hold`,
+      `declares ${kvCount} key-values and ${tensorCount} tensors, more than the ${source.size}-byte file can hold (truncated?)`,
       tensorCount * 24 > reader.remaining ? "tensor_count" : "metadata_kv_count",
     );
   }

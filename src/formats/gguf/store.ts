@@ -4,11 +4,16 @@
  * PyTorch order; dtypes are GGML type names. Tensors of types we cannot decode are listed but refused
  * by `read` with a FormatError.
  */
-import { FormatError } from "../../errors.js";
-import { PositionalFile } from "../file-reader.js";
+import { type FileHandle, open } from "node:fs/promises";
+import { FormatError, InputNotFoundError } from "../../errors.js";
 import type { TensorInfo, TensorStore } from "../tensor-store.js";
 import { canDequantize, dequantize } from "./dequant.js";
 import { type GgufHeader, type GgufTensorInfo, readGgufHeader } from "./header.js";
+
+/** File bytes decoded per chunk by `readChunks`: big enough to amortise a read, small enough that the
+ * decoded floats are still in cache when statistics read them (measured: 0.25–1 MiB is as fast as
+ * 4 MiB or faster, with ~100 MB less peak RSS in the benchmark). */
+export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
 export class GgufStore implements TensorStore {
   readonly format = "gguf" as const;
@@ -20,7 +25,7 @@ export class GgufStore implements TensorStore {
 
   private constructor(
     readonly header: GgufHeader,
-    private readonly file: PositionalFile,
+    private readonly handle: FileHandle,
   ) {
     this.files = [header.file];
     this.metadata = Object.fromEntries(header.metadata);
@@ -38,12 +43,18 @@ export class GgufStore implements TensorStore {
 
   static async open(path: string): Promise<GgufStore> {
     const header = await readGgufHeader(path);
-    const file = await PositionalFile.open(path);
-    if (file.size !== header.fileSize) {
-      await file.close();
+    let handle: FileHandle;
+    try {
+      handle = await open(path, "r");
+    } catch (error) {
+      throw new InputNotFoundError("cannot read file (does it exist?)", { file: path, cause: error });
+    }
+    const size = (await handle.stat()).size;
+    if (size !== header.fileSize) {
+      await handle.close();
       throw new FormatError("file changed size while being opened", { file: path });
     }
-    return new GgufStore(header, file);
+    return new GgufStore(header, handle);
   }
 
   get(name: string): TensorInfo | undefined {
@@ -70,11 +81,53 @@ export class GgufStore implements TensorStore {
 
   async read(name: string): Promise<Float32Array> {
     const tensor = this.require(name);
-    const bytes = await this.file.read(tensor.offset, tensor.byteLength, `tensor ${name}`);
+    const bytes = new Uint8Array(tensor.byteLength);
+    await this.readInto(bytes, tensor.offset, name);
     return dequantize(bytes, tensor.type);
   }
 
+  /**
+   * Decode a tensor piece by piece: each chunk holds whole blocks, at most `chunkBytes` of file bytes
+   * (at least one block). The yielded array is reused: it is valid until the next iteration. Memory
+   * stays at two buffers whatever the tensor's size.
+   */
+  async *readChunks(name: string, options: { chunkBytes?: number } = {}): AsyncGenerator<Float32Array> {
+    const tensor = this.require(name);
+    const { typeSize, blockSize } = tensor.type;
+    const blocksPerChunk = Math.max(1, Math.floor((options.chunkBytes ?? DEFAULT_CHUNK_BYTES) / typeSize));
+    const totalBlocks = tensor.byteLength / typeSize;
+    const bytes = new Uint8Array(Math.min(blocksPerChunk, totalBlocks) * typeSize);
+    const values = new Float32Array(Math.min(blocksPerChunk, totalBlocks) * blockSize);
+    for (let block = 0; block < totalBlocks; block += blocksPerChunk) {
+      const count = Math.min(blocksPerChunk, totalBlocks - block);
+      const piece = bytes.subarray(0, count * typeSize);
+      await this.readInto(piece, tensor.offset + block * typeSize, name);
+      const out = values.subarray(0, count * blockSize);
+      dequantize(piece, tensor.type, out);
+      yield out;
+    }
+  }
+
+  /** Fill `target` from `position`; the header already checked the range lies inside the file. */
+  private async readInto(target: Uint8Array, position: number, name: string): Promise<void> {
+    let done = 0;
+    while (done < target.byteLength) {
+      const { bytesRead } = await this.handle.read(target, done, target.byteLength - done, position + done);
+      if (bytesRead === 0) {
+        throw new FormatError(`file ended at offset ${position + done} (truncated since it was opened?)`, {
+          file: this.header.file,
+          field: `tensor ${name}`,
+        });
+      }
+      done += bytesRead;
+    }
+  }
+
+  private closed = false;
+
   async close(): Promise<void> {
-    await this.file.close();
+    if (this.closed) return;
+    this.closed = true;
+    await this.handle.close();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Writing GGUF v3 files: metadata of every value type and tensors of any GGML type whose bytes the
- * caller supplies already encoded (see `quantize.ts` for Q8_0/Q4_0 and `encode.ts`-style helpers for
+ * caller supplies already encoded (see `quantize.ts` for Q8_0/Q4_0 and `half.ts` for
  * F32/F16). Used by tests to build inputs byte by byte, by the benchmark, and to make quantized copies
  * of models. Tensor data may be streamed (async iterables of chunks) so multi-GB files never sit in
  * memory.
@@ -80,17 +80,22 @@ class ByteSink {
     this.length += count;
     return at;
   }
+  // `room` may replace the buffer, so it is always called before `this.view`/`this.buffer` is read.
   u8(v: number) {
-    this.view.setUint8(this.room(1), v);
+    const at = this.room(1);
+    this.view.setUint8(at, v);
   }
   u32(v: number) {
-    this.view.setUint32(this.room(4), v, true);
+    const at = this.room(4);
+    this.view.setUint32(at, v, true);
   }
   u64(v: number | bigint) {
-    this.view.setBigUint64(this.room(8), BigInt(v), true);
+    const at = this.room(8);
+    this.view.setBigUint64(at, BigInt(v), true);
   }
   raw(bytes: Uint8Array) {
-    this.buffer.set(bytes, this.room(bytes.byteLength));
+    const at = this.room(bytes.byteLength);
+    this.buffer.set(bytes, at);
   }
   string(text: string) {
     const bytes = new TextEncoder().encode(text);
