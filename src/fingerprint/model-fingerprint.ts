@@ -25,6 +25,9 @@ import type { QuantizedTriangle } from "./weights-quantize.js";
 export const FINGERPRINT_FORMAT = "lineage-fingerprint";
 export const FINGERPRINT_VERSION = 1;
 
+/** Note on a fingerprint of a suspect read as transposed storage (see `suspectReadings`). */
+export const TRANSPOSED_READING_NOTE = "matrices read as transposed storage";
+
 export type InvariantKind = "qk" | "ov" | "mlp";
 export const INVARIANT_KINDS: readonly InvariantKind[] = ["qk", "ov", "mlp"];
 
