@@ -43,10 +43,14 @@ describe("fingerprint linear algebra", () => {
       const a = matrix(m, n);
       const bt = matrix(p, n);
       const got = Array.from(multiplyTransposed(a, m, n, bt, p));
-      naive(a, m, n, (t, j) => bt[j * n + t]!, p).forEach((v, i) => assert.ok(Math.abs(v - got[i]!) < 1e-5));
+      naive(a, m, n, (t, j) => bt[j * n + t]!, p).forEach((v, i) => {
+        assert.ok(Math.abs(v - got[i]!) < 1e-5);
+      });
       const b = matrix(n, p);
       const got2 = Array.from(multiply(a, m, n, b, p));
-      naive(a, m, n, (t, j) => b[t * p + j]!, p).forEach((v, i) => assert.ok(Math.abs(v - got2[i]!) < 1e-5));
+      naive(a, m, n, (t, j) => b[t * p + j]!, p).forEach((v, i) => {
+        assert.ok(Math.abs(v - got2[i]!) < 1e-5);
+      });
     }
   });
 
