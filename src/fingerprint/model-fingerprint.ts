@@ -92,7 +92,9 @@ function checkTriangle(value: unknown, field: string, n: number, file: string | 
     value.encoding !== "u8" ||
     typeof value.min !== "number" ||
     typeof value.step !== "number" ||
-    typeof value.data !== "string"
+    typeof value.data !== "string" ||
+    // Base64 of n(n-1)/2 codes: checked here so a damaged document fails when read, not when matched.
+    value.data.length !== 4 * Math.ceil((n * (n - 1)) / 2 / 3)
   ) {
     throw new FormatError(`expected an ${n}-anchor u8 triangle`, { file, field });
   }
