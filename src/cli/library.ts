@@ -3,7 +3,7 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { FormatError, InputNotFoundError } from "../errors.js";
-import { fingerprintModel } from "../fingerprint/weights-from-path.js";
+import { fingerprintModel, suspectReadings } from "../fingerprint/weights-from-path.js";
 import { displayName } from "../formats/model-source.js";
 import { exportEntries, MAX_IMPORT_BYTES, parseExport } from "../library/exchange.js";
 import { FingerprintLibrary } from "../library/library.js";
@@ -111,8 +111,7 @@ export function registerLibrary(program: Command): void {
     .option("--json", "print JSON")
     .action(async (model: string, options: { json?: boolean }, command: Command) => {
       const entries = await withLibrary(command, (lib) => lib.entries());
-      const suspect = await fingerprintModel(model);
-      const matches = matchLibrary(suspect, entries);
+      const matches = matchLibrary(await suspectReadings(model), entries);
       if (options.json) printJson(matchJson(model, matches));
       else printLines(matchLines(displayName(model), matches));
     });

@@ -25,6 +25,9 @@ import type { QuantizedTriangle } from "./weights-quantize.js";
 export const FINGERPRINT_FORMAT = "lineage-fingerprint";
 export const FINGERPRINT_VERSION = 1;
 
+/** Note on a fingerprint of a suspect read as transposed storage (see `suspectReadings`). */
+export const TRANSPOSED_READING_NOTE = "matrices read as transposed storage";
+
 export type InvariantKind = "qk" | "ov" | "mlp";
 export const INVARIANT_KINDS: readonly InvariantKind[] = ["qk", "ov", "mlp"];
 
@@ -89,7 +92,9 @@ function checkTriangle(value: unknown, field: string, n: number, file: string | 
     value.encoding !== "u8" ||
     typeof value.min !== "number" ||
     typeof value.step !== "number" ||
-    typeof value.data !== "string"
+    typeof value.data !== "string" ||
+    // Base64 of n(n-1)/2 codes: checked here so a damaged document fails when read, not when matched.
+    value.data.length !== 4 * Math.ceil((n * (n - 1)) / 2 / 3)
   ) {
     throw new FormatError(`expected an ${n}-anchor u8 triangle`, { file, field });
   }

@@ -73,5 +73,11 @@ describe("weight fingerprint matching on synthetic models", () => {
       () => parseFingerprint(damaged),
       (e: Error & { field?: string }) => e.field === "layers[0].qk",
     );
+    const truncated = JSON.parse(JSON.stringify(fp));
+    truncated.embedding.data = truncated.embedding.data.slice(0, 100);
+    assert.throws(
+      () => parseFingerprint(truncated),
+      (e: Error & { field?: string }) => e.field === "embedding",
+    );
   });
 });

@@ -1,5 +1,6 @@
 /** CompareResult objects built by hand for the HTML report tests and the rendering check. */
 import type { CompareResult } from "../../src/compare/result.js";
+import type { ProbeHtmlInput } from "../../src/report/html/probe-html.js";
 
 export function depthUpscaledResult(): CompareResult {
   const mapping = [0, 1, 2, 1, 2, 3].map((referenceLayer, suspectLayer) => ({
@@ -76,5 +77,63 @@ export function hostileResult(): CompareResult {
     ],
     summary: [`Token ${HOSTILE} \u0000\ud800 kept.`],
     warnings: [HOSTILE],
+  };
+}
+
+/** A probe report of an API that fronts a GPT model with a translation layer. */
+export function translatedApiReport(): ProbeHtmlInput {
+  return {
+    target: { baseUrl: "http://127.0.0.1:8080/v1", model: "spark-pro", api: "openai" },
+    summary: [
+      "The usage counts match the cl100k tokenizer exactly on 11 of 12 units.",
+      "Answers are consistent with a hidden translation layer: 车水马龙 was read as car, water, horse, dragon.",
+      "Asked who made it, it named OpenAI in 6 of 8 answers — weak evidence, models often misname their maker.",
+    ],
+    identity: {
+      claims: [
+        { vendor: "OpenAI", family: "GPT", count: 6 },
+        { vendor: "iFlytek", family: "Spark", count: 2 },
+      ],
+      answers: 8,
+      answersWithoutClaim: 0,
+      transcript: [
+        { prompt: "Who made you?", language: "en", answer: "I was made by OpenAI.", vendors: ["OpenAI"] },
+      ],
+      baseRate: {
+        source: "real/identity (43 models)",
+        models: 43,
+        modelsMostlyNamingAnotherVendor: 9,
+        modelsEverNamingAnotherVendor: 17,
+      },
+    },
+    tokenizer: {
+      best: "cl100k",
+      tiedWith: [],
+      candidates: [
+        { family: "cl100k", agreement: 11 / 12, matchedUnits: 11, comparedUnits: 12 },
+        { family: "o200k", agreement: 0.5, matchedUnits: 6, comparedUnits: 12 },
+        { family: "llama-2", agreement: 0.25, matchedUnits: 3, comparedUnits: 12 },
+      ],
+      requests: 48,
+      consistent: true,
+      notes: [],
+    },
+    translationLayer: {
+      suspected: true,
+      verdict: "Consistent with a translation layer: surface-form probes fail while their controls pass.",
+      evidence: ['车水马龙 → "car, water, horse and dragon"'],
+      against: [],
+      surfacePassed: 1,
+      controlPassed: 7,
+      answered: 8,
+    },
+    protocol: {
+      idFormat: "chatcmpl-<29 alphanumerics>",
+      reportedModel: "gpt-4o-mini",
+      systemFingerprint: "fp_0ba0d124f1",
+      notes: ["`n` is ignored"],
+    },
+    failures: [],
+    cost: { requests: 72, answers: 70, cacheHits: 0, retries: 2, failures: 0 },
   };
 }

@@ -99,8 +99,12 @@ function pBar(p: number | undefined): RawHtml {
 }
 
 function evidenceRow(item: EvidenceItem): RawHtml {
-  const value = typeof item.value === "number" ? formatNumber(item.value) : String(item.value);
-  return html`<tr><td>${item.component}</td><td>${item.statistic}</td><td class="num">${value}</td><td class="num">${pBar(item.pValue)}${formatPValue(item.pValue)}</td><td>${item.note}</td></tr>`;
+  // Numbers align right on one line; strings (which may be long and come from model files) wrap.
+  const value =
+    typeof item.value === "number"
+      ? html`<td class="num">${formatNumber(item.value)}</td>`
+      : html`<td>${String(item.value)}</td>`;
+  return html`<tr><td>${item.component}</td><td>${item.statistic}</td>${value}<td class="num">${pBar(item.pValue)}${formatPValue(item.pValue)}</td><td>${item.note}</td></tr>`;
 }
 
 function moreRows(total: number, shown: number): RawHtml {
@@ -161,7 +165,7 @@ ${layerSection(result, options)}
 ${
   result.evidence.length === 0
     ? html`<p class="muted">No evidence items.</p>`
-    : html`<table><thead><tr><th>component</th><th>statistic</th><th>value</th><th>p-value</th><th>reading</th></tr></thead>
+    : html`<table><colgroup><col style="width:16%"><col style="width:18%"><col style="width:13%"><col style="width:18%"><col style="width:35%"></colgroup><thead><tr><th>component</th><th>statistic</th><th>value</th><th>p-value</th><th>reading</th></tr></thead>
 <tbody>${result.evidence.map(evidenceRow)}</tbody></table>`
 }
 ${changesSection(result, maxRows)}

@@ -24,8 +24,8 @@ h3 { font-size: 15px; margin: 20px 0 6px; color: var(--muted); }
 .summary p { margin: 8px 0; font-size: 16px; }
 .warn { border-left: 4px solid #dc6803; background:#fffaeb; padding: 8px 12px; margin: 12px 0; }
 .warn ul { margin: 4px 0; padding-left: 20px; }
-table { border-collapse: collapse; width: 100%; font-size: 14px; }
-th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; table-layout: fixed; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
 th { background: var(--soft); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code { font: 13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; word-break: break-all; }
