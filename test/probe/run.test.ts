@@ -145,8 +145,9 @@ describe("runProbe against local servers", () => {
 
   it("a server that always fails: every probe reports what it could not do, nothing is thrown", async () => {
     const report = await probeOpenAi({ counter: cl100k, brain: qwen, fault: () => "500" }, { retries: 1 });
-    assert.equal(report.tokenizer?.best, undefined);
+    assert.equal(report.tokenizer?.best, null);
     assert.equal(report.cost.answers, 0);
+    assertShape(report);
     assert.ok(report.failures.length > 0 && report.failures.every((f) => /HTTP 500/.test(f.message)));
     assert.match(report.translationLayer?.verdict ?? "", /^inconclusive/);
   });

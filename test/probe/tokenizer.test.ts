@@ -108,7 +108,7 @@ describe("tokenizer probe through usage counts", () => {
       count: (text) => Math.ceil(cl100k.count(text) * 1.5),
     };
     const report = await probeServerWith(inflated, 5);
-    assert.equal(report.best, undefined);
+    assert.equal(report.best, null);
     assert.match(report.notes.join(" "), /no reference family matches/);
   });
 

@@ -13,6 +13,8 @@ import { fitLine } from "./regression.js";
 export const MIN_R2 = 0.98;
 /** Below this share of matching units no family is named. */
 export const MIN_AGREEMENT = 0.5;
+/** Fewer measured units than this name no family: two units cannot separate fourteen families. */
+export const MIN_MEASURED_UNITS = 3;
 
 export interface UnitObservation {
   unit: string;
@@ -36,8 +38,8 @@ export interface TokenizerCandidate {
 }
 
 export interface TokenizerReport {
-  /** The family whose counts match best, or undefined when none reaches 50 % agreement. */
-  best: string | undefined;
+  /** The family whose counts match best; null when too few units were measured or none reaches 50 %. */
+  best: string | null;
   /** Families that match exactly as well as `best` (the units could not tell them apart). */
   tiedWith: string[];
   candidates: TokenizerCandidate[];
@@ -98,9 +100,15 @@ export async function probeTokenizer(
     notes.push(`usage does not grow linearly for ${curved.map((o) => o.unit).join(", ")} (R² < ${MIN_R2})`);
   }
   const top = candidates[0];
-  const best = top !== undefined && top.agreement >= MIN_AGREEMENT ? top.family : undefined;
+  const enough = measured.length >= MIN_MEASURED_UNITS;
+  if (measured.length > 0 && !enough) {
+    notes.push(
+      `only ${measured.length} unit(s) could be measured; at least ${MIN_MEASURED_UNITS} are needed to name a family`,
+    );
+  }
+  const best = enough && top !== undefined && top.agreement >= MIN_AGREEMENT ? top.family : null;
   const tiedWith =
-    best === undefined
+    best === null
       ? []
       : candidates
           .slice(1)
@@ -109,7 +117,7 @@ export async function probeTokenizer(
   for (const [a, b] of inseparable) {
     if (best === a || best === b) notes.push(`${a} and ${b} give identical counts on every reference unit`);
   }
-  if (top !== undefined && best === undefined && measured.length > 0) {
+  if (top !== undefined && best === null && enough) {
     notes.push(
       `no reference family matches: the best, ${top.family}, agrees on ${top.matchedUnits}/${top.comparedUnits} units`,
     );
