@@ -26,4 +26,21 @@ export interface Vocabulary {
   special: Record<string, number>;
   /** Pre-tokenizer name or pattern when known (GGUF `tokenizer.ggml.pre`, tokenizer.json pre_tokenizer). */
   preTokenizer: string | undefined;
+  /** Encoder settings the file states (SentencePiece trainer/normalizer spec, GGUF flags, tokenizer.json
+   * model options). Absent fields were not stated; encoders apply the format's defaults. */
+  settings?: TokenizerSettings;
+}
+
+export interface TokenizerSettings {
+  /** Unknown characters become `<0xAB>` byte pieces (SentencePiece `byte_fallback`). */
+  byteFallback?: boolean;
+  /** A space is prepended to the input before encoding (SentencePiece `add_dummy_prefix`). */
+  addDummyPrefix?: boolean;
+  /** Runs of whitespace are collapsed (SentencePiece `remove_extra_whitespaces`). */
+  removeExtraWhitespaces?: boolean;
+  /** Normalizer name (`nmt_nfkc`, `identity`, tokenizer.json normalizer type, …). */
+  normalizer?: string;
+  /** Whether a BOS / EOS token is added when encoding (GGUF `tokenizer.ggml.add_bos_token`, …). */
+  addBos?: boolean;
+  addEos?: boolean;
 }

@@ -7,6 +7,7 @@ import type { TokenCounter } from "../counter.js";
 
 interface TiktokenModule {
   encode(text: string, options: { disallowedSpecial: Set<string> }): number[];
+  decode(ids: number[]): string;
 }
 
 const TIKTOKEN_MODULES: Record<string, () => Promise<TiktokenModule>> = {
@@ -23,6 +24,8 @@ export const LIVE_FAMILIES: readonly string[] = Object.keys(TIKTOKEN_MODULES);
 export interface LiveEncoder {
   family: string;
   encode(text: string): number[];
+  /** The text of one token (U+FFFD where it holds part of a character). */
+  piece(id: number): string;
 }
 
 export async function loadLiveTokenEncoder(family: string): Promise<LiveEncoder> {
@@ -34,7 +37,11 @@ export async function loadLiveTokenEncoder(family: string): Promise<LiveEncoder>
   }
   const module = await load();
   const plain = new Set<string>();
-  return { family, encode: (text) => module.encode(text, { disallowedSpecial: plain }) };
+  return {
+    family,
+    encode: (text) => module.encode(text, { disallowedSpecial: plain }),
+    piece: (id) => module.decode([id]),
+  };
 }
 
 /** A {@link TokenCounter} for one of {@link LIVE_FAMILIES}. */
