@@ -23,7 +23,7 @@ export function renderProbeTerminal(report: ProbeReport): string[] {
   if (t !== null) {
     lines.push("", heading("Tokenizer (usage.prompt_tokens vs unit repeated k times)"));
     lines.push(
-      `  best: ${t.best ?? "none"}${t.tiedWith.length > 0 ? ` (tied: ${t.tiedWith.join(", ")})` : ""}; ${t.requests} requests, ${t.queries} queries; k = ${t.ks.join(", ")}`,
+      `  best: ${t.best ?? "none"}${t.best !== null && t.tiedWith.length > 0 ? ` (tied: ${t.tiedWith.join(", ")})` : ""}; ${t.requests} requests, ${t.queries} queries; k = ${t.ks.join(", ")}`,
     );
     for (const c of t.candidates) {
       const bar = "█".repeat(Math.round(c.agreement * 20)).padEnd(20, "·");
