@@ -19,6 +19,24 @@ import { liveCounter } from "./live.js";
 import { type FakeServerOptions, startOllamaServer, startOpenAiServer } from "./servers.js";
 
 const run = promisify(execFile);
+
+/** Runs `task` with process.stdout captured (the CLI layer writes its report there). */
+async function captureStdout(task: () => Promise<void>): Promise<{ stdout: string }> {
+  const captured = { stdout: "" };
+  const write = process.stdout.write;
+  // The CLI writes strings; the test runner's own (binary) messages pass through untouched.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    if (typeof chunk !== "string") return write.call(process.stdout, chunk, ...rest);
+    captured.stdout += chunk;
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await task();
+  } finally {
+    process.stdout.write = write;
+  }
+  return captured;
+}
 const defaults = {
   apiKeyEnv: "PROBE_UNSET_KEY",
   probes: "identity,tokenizer,translation,protocol",
@@ -220,24 +238,20 @@ describe("lineage probe (CLI, real process)", () => {
       assert.ok(report.cost.requests > 0);
       // The rerun goes through the same command in this process, its stdout captured: all from cache.
       process.env.PROBE_TEST_KEY = SECRET;
-      const second = { stdout: "", stderr: "" };
-      const write = process.stdout.write;
-      process.stdout.write = ((chunk: string) => {
-        second.stdout += chunk;
-        return true;
-      }) as typeof process.stdout.write;
+      let second = { stdout: "" };
       try {
-        await probeCommand({
-          ...defaults,
-          baseUrl: server.url,
-          model: "m",
-          apiKeyEnv: "PROBE_TEST_KEY",
-          cacheDir,
-          cache: true,
-          probes: "tokenizer,identity",
-        });
+        second = await captureStdout(() =>
+          probeCommand({
+            ...defaults,
+            baseUrl: server.url,
+            model: "m",
+            apiKeyEnv: "PROBE_TEST_KEY",
+            cacheDir,
+            cache: true,
+            probes: "tokenizer,identity",
+          }),
+        );
       } finally {
-        process.stdout.write = write;
         delete process.env.PROBE_TEST_KEY;
       }
       assert.match(second.stdout, /Tokenizer \(strong evidence\): usage counts match cl100k/);
@@ -248,7 +262,7 @@ describe("lineage probe (CLI, real process)", () => {
       assert.ok(files.length > 0);
       const cached = await Promise.all(files.map((e) => readFile(join(e.parentPath, e.name), "utf8")));
       const names = files.map((e) => e.name);
-      for (const text of [first.stdout, first.stderr, second.stdout, second.stderr, ...cached, ...names]) {
+      for (const text of [first.stdout, first.stderr, second.stdout, ...cached, ...names]) {
         assert.ok(!text.includes(SECRET), "the key must not appear in output or cache");
       }
     } finally {
@@ -279,6 +293,37 @@ describe("lineage probe (CLI, real process)", () => {
       );
     } finally {
       delete process.env.PROBE_TEST_KEY;
+      await server.close();
+    }
+  });
+
+  it("never sends OPENAI_API_KEY to an Ollama server unless a key variable is named", async () => {
+    const server = await startOllamaServer("m", {
+      counter: cl100k,
+      brain: qwen,
+      family: "llama",
+      architecture: "llama",
+      template: "",
+    });
+    process.env.OPENAI_API_KEY = SECRET;
+    try {
+      const { stdout } = await captureStdout(() =>
+        probeCommand({
+          ...defaults,
+          apiKeyEnv: undefined,
+          ollama: true,
+          baseUrl: server.url,
+          model: "m",
+          probes: "protocol",
+          json: true,
+        }),
+      );
+      assert.equal(JSON.parse(stdout).ollama.family, "llama");
+      assert.ok(
+        server.seen.length > 0 && server.seen.every((request) => request.authorization === undefined),
+      );
+    } finally {
+      delete process.env.OPENAI_API_KEY;
       await server.close();
     }
   });
