@@ -13,6 +13,7 @@ import type { ProbeReport } from "../../src/probe/report.js";
 import { runProbe } from "../../src/probe/run.js";
 import { defaultReferenceTable } from "../../src/probe/tokenizer/default-table.js";
 import { renderProbeTerminal } from "../../src/report/probe-terminal.js";
+import type { TokenCounter } from "../../src/tokenizers/counter.js";
 import { repoRoot } from "../helpers.js";
 import { honestBrain } from "./brains.js";
 import { liveCounter } from "./live.js";
@@ -76,6 +77,11 @@ async function probeOpenAi(
   } finally {
     await server.close();
   }
+}
+
+/** An Ollama server whose /api/show names `family` as both family and architecture. */
+function ollamaServer(model: string, counter: TokenCounter, family: string, template: string) {
+  return startOllamaServer(model, { counter, brain: qwen, family, architecture: family, template });
 }
 
 function assertShape(report: ProbeReport): void {
@@ -177,13 +183,8 @@ describe("runProbe against local servers", () => {
   });
 
   it("an Ollama server: /api/show's family and template are reported, prompt_eval_count gives the tokenizer", async () => {
-    const server = await startOllamaServer("test-model:7b", {
-      counter: o200k,
-      brain: qwen,
-      family: "qwen2",
-      architecture: "qwen2",
-      template: "{{ .System }}<|im_start|>user\n{{ .Prompt }}<|im_end|>",
-    });
+    const template = "{{ .System }}<|im_start|>user\n{{ .Prompt }}<|im_end|>";
+    const server = await ollamaServer("test-model:7b", o200k, "qwen2", template);
     try {
       const client = new OllamaClient({ baseUrl: server.url, model: "test-model:7b", ...fast });
       const report = await runProbe({
@@ -298,13 +299,7 @@ describe("lineage probe (CLI, real process)", () => {
   });
 
   it("never sends OPENAI_API_KEY to an Ollama server unless a key variable is named", async () => {
-    const server = await startOllamaServer("m", {
-      counter: cl100k,
-      brain: qwen,
-      family: "llama",
-      architecture: "llama",
-      template: "",
-    });
+    const server = await ollamaServer("m", cl100k, "llama", "");
     process.env.OPENAI_API_KEY = SECRET;
     try {
       const { stdout } = await captureStdout(() =>
