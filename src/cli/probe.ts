@@ -13,7 +13,8 @@ interface ProbeOptions {
   baseUrl: string;
   model: string;
   ollama?: boolean;
-  apiKeyEnv: string;
+  /** Undefined means OPENAI_API_KEY, except with --ollama, which sends no key unless named. */
+  apiKeyEnv?: string;
   json?: boolean;
   probes: string;
   samples: string;
@@ -76,11 +77,11 @@ export async function probeCommand(options: ProbeOptions): Promise<void> {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new UsageError("--base-url must be http:// or https://", { field: "--base-url" });
   }
-  const apiKey = process.env[options.apiKeyEnv] || undefined;
-  if (apiKey === undefined && options.ollama !== true) {
-    process.stderr.write(
-      `lineage: note: ${options.apiKeyEnv} is not set; sending requests without an API key\n`,
-    );
+  // An Ollama server gets no key unless one is named: OPENAI_API_KEY is not meant for it.
+  const keyEnv = options.apiKeyEnv ?? (options.ollama === true ? undefined : "OPENAI_API_KEY");
+  const apiKey = keyEnv === undefined ? undefined : process.env[keyEnv] || undefined;
+  if (apiKey === undefined && keyEnv !== undefined) {
+    process.stderr.write(`lineage: note: ${keyEnv} is not set; sending requests without an API key\n`);
   }
   const showProgress = options.progress && process.stderr.isTTY === true;
   const transport: TransportOptions = {
@@ -135,7 +136,10 @@ export function registerProbe(program: Command): void {
     )
     .requiredOption("--model <name>", "model name to send")
     .option("--ollama", "speak Ollama's native API (/api/chat, /api/show, /api/tags)")
-    .option("--api-key-env <name>", "environment variable holding the API key", "OPENAI_API_KEY")
+    .option(
+      "--api-key-env <name>",
+      "environment variable holding the API key (default OPENAI_API_KEY; none with --ollama)",
+    )
     .option("--json", "print the report as JSON")
     .option("--probes <list>", "comma-separated probes to run", PROBE_NAMES.join(","))
     .option(

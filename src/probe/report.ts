@@ -7,14 +7,15 @@ import type { ProtocolReport } from "./protocol/probe.js";
 import type { TokenizerReport } from "./tokenizer/probe.js";
 import type { TranslationReport } from "./translation/probe.js";
 
+/** A probe that was not run (or an Ollama-only part on another API) is `null`, so every key is in the JSON. */
 export interface ProbeReport {
   target: { baseUrl: string; model: string; api: "openai" | "ollama" };
-  identity: IdentityReport | undefined;
-  tokenizer: TokenizerReport | undefined;
-  translationLayer: TranslationReport | undefined;
-  protocol: ProtocolReport | undefined;
+  identity: IdentityReport | null;
+  tokenizer: TokenizerReport | null;
+  translationLayer: TranslationReport | null;
+  protocol: ProtocolReport | null;
   /** Ollama only: what `/api/show` and `/api/tags` say about the base model. */
-  ollama: OllamaModelInfo | undefined;
+  ollama: OllamaModelInfo | null;
   /** Requests that failed after retries, and probes that could not run. */
   failures: ProbeFailure[];
   cost: ClientStats;

@@ -27,18 +27,18 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
   const { client } = options;
   const probes = new Set(options.probes ?? PROBE_NAMES);
   const log = new FailureLog();
-  let ollama: OllamaModelInfo | undefined;
+  let ollama: OllamaModelInfo | null = null;
   if (client instanceof OllamaClient) {
-    ollama = await log.attempt("ollama", "ollama /api/show", () => client.describe());
+    ollama = (await log.attempt("ollama", "ollama /api/show", () => client.describe())) ?? null;
   }
   const tokenizer = probes.has("tokenizer")
     ? await probeTokenizer(client, log, options.reference.table, options.reference.inseparable)
-    : undefined;
-  const protocol = probes.has("protocol") ? await probeProtocol(client, log) : undefined;
-  const translationLayer = probes.has("translation") ? await probeTranslation(client, log) : undefined;
+    : null;
+  const protocol = probes.has("protocol") ? await probeProtocol(client, log) : null;
+  const translationLayer = probes.has("translation") ? await probeTranslation(client, log) : null;
   const identity = probes.has("identity")
     ? await probeIdentity(client, log, { samples: options.identitySamples ?? 2 })
-    : undefined;
+    : null;
   const partial: Omit<ProbeReport, "summary"> = {
     target: { baseUrl: options.baseUrl, model: options.model, api: client.kind },
     identity,

@@ -4,9 +4,9 @@ import type { ProbeReport } from "./report.js";
 export function summarise(report: Omit<ProbeReport, "summary">): string[] {
   const lines: string[] = [];
   const tokenizer = report.tokenizer;
-  if (tokenizer !== undefined) {
+  if (tokenizer !== null) {
     const top = tokenizer.candidates[0];
-    if (tokenizer.best !== undefined && top !== undefined) {
+    if (tokenizer.best !== null && top !== undefined) {
       const ties = tokenizer.tiedWith.length > 0 ? ` (equally well: ${tokenizer.tiedWith.join(", ")})` : "";
       const runnerUp = tokenizer.candidates.find(
         (c) => c.family !== tokenizer.best && !tokenizer.tiedWith.includes(c.family),
@@ -16,18 +16,19 @@ export function summarise(report: Omit<ProbeReport, "summary">): string[] {
           ? ""
           : `; next best ${runnerUp.family} matches ${runnerUp.matchedUnits}/${runnerUp.comparedUnits}`;
       lines.push(
-        `Tokenizer (strong evidence): usage counts match ${tokenizer.best} on ${top.matchedUnits}/${top.comparedUnits} probe units${ties}${against}; ${tokenizer.requests} requests.`,
+        `Tokenizer (${top.comparedUnits >= 6 ? "strong evidence" : "evidence from few units"}): usage counts match ${tokenizer.best} on ${top.matchedUnits}/${top.comparedUnits} probe units${ties}${against}; ${tokenizer.requests} requests. ` +
+          "This is the tokenizer the server counts with: the model's own, unless a relay recounts.",
       );
     } else {
       lines.push(`Tokenizer: no reference family identified. ${tokenizer.notes.join("; ")}`.trim());
     }
-    if (tokenizer.best !== undefined && !tokenizer.consistent) {
+    if (tokenizer.best !== null && !tokenizer.consistent) {
       lines.push(
         "Usage counts are not perfectly linear in the repeated text; treat the tokenizer match with care.",
       );
     }
   }
-  if (report.ollama !== undefined) {
+  if (report.ollama !== null) {
     const o = report.ollama;
     const parts = [
       o.family && `details.family=${o.family}`,
@@ -40,9 +41,9 @@ export function summarise(report: Omit<ProbeReport, "summary">): string[] {
       );
   }
   const translation = report.translationLayer;
-  if (translation !== undefined) lines.push(`Translation layer: ${translation.verdict}.`);
+  if (translation !== null) lines.push(`Translation layer: ${translation.verdict}.`);
   const identity = report.identity;
-  if (identity !== undefined) {
+  if (identity !== null) {
     const claims = identity.claims
       .slice(0, 3)
       .map((c) => `${c.family ?? c.vendor}${c.family ? ` (${c.vendor})` : ""} ×${c.count}`);
@@ -53,12 +54,13 @@ export function summarise(report: Omit<ProbeReport, "summary">): string[] {
     );
   }
   const protocol = report.protocol;
-  if (protocol !== undefined) {
+  if (protocol !== null) {
     const ignored = Object.entries(protocol.parameters)
       .filter(([, behaviour]) => behaviour === "ignored")
       .map(([name]) => name);
+    const ids = report.target.api === "ollama" ? "native Ollama API" : `ids ${protocol.idFormat}`;
     lines.push(
-      `Protocol: ids ${protocol.idFormat}${protocol.systemFingerprint ? `, system_fingerprint ${protocol.systemFingerprint}` : ""}` +
+      `Protocol: ${ids}${protocol.systemFingerprint ? `, system_fingerprint ${protocol.systemFingerprint}` : ""}` +
         `${ignored.length > 0 ? `; silently ignored: ${ignored.join(", ")}` : ""}.`,
     );
   }

@@ -20,10 +20,10 @@ export function renderProbeTerminal(report: ProbeReport): string[] {
   for (const line of report.summary) lines.push(`  • ${line}`);
 
   const t = report.tokenizer;
-  if (t !== undefined) {
+  if (t !== null) {
     lines.push("", heading("Tokenizer (usage.prompt_tokens vs unit repeated k times)"));
     lines.push(
-      `  best: ${t.best ?? "none"}${t.tiedWith.length > 0 ? ` (tied: ${t.tiedWith.join(", ")})` : ""}; ${t.requests} requests, ${t.queries} queries; k = ${t.ks.join(", ")}`,
+      `  best: ${t.best ?? "none"}${t.best !== null && t.tiedWith.length > 0 ? ` (tied: ${t.tiedWith.join(", ")})` : ""}; ${t.requests} requests, ${t.queries} queries; k = ${t.ks.join(", ")}`,
     );
     for (const c of t.candidates) {
       const bar = "█".repeat(Math.round(c.agreement * 20)).padEnd(20, "·");
@@ -36,14 +36,14 @@ export function renderProbeTerminal(report: ProbeReport): string[] {
       const slope = o.slope === undefined ? "—" : o.slope.toFixed(2);
       lines.push(
         pc.dim(
-          `    ${o.unit.padEnd(12)} tokens ${o.promptTokens.map((n) => n ?? "?").join(" / ")}  slope ${slope}  R² ${o.r2?.toFixed(3) ?? "—"}`,
+          `    ${o.unit.padEnd(20)} tokens ${o.promptTokens.map((n) => n ?? "?").join(" / ")}  slope ${slope}  R² ${o.r2?.toFixed(3) ?? "—"}`,
         ),
       );
     }
     for (const note of t.notes) lines.push(`  ${pc.yellow("note:")} ${note}`);
   }
 
-  if (report.ollama !== undefined) {
+  if (report.ollama !== null) {
     const o = report.ollama;
     lines.push("", heading("Ollama metadata (/api/show)"));
     lines.push(
@@ -57,7 +57,7 @@ export function renderProbeTerminal(report: ProbeReport): string[] {
   }
 
   const tr = report.translationLayer;
-  if (tr !== undefined) {
+  if (tr !== null) {
     lines.push("", heading("Hidden translation layer (Chinese surface-form probes with controls)"));
     lines.push(`  ${tr.suspected ? pc.yellow(tr.verdict) : tr.verdict}`);
     lines.push(
@@ -68,7 +68,7 @@ export function renderProbeTerminal(report: ProbeReport): string[] {
   }
 
   const id = report.identity;
-  if (id !== undefined) {
+  if (id !== null) {
     lines.push("", heading("Self-identification (weak evidence)"));
     for (const c of id.claims)
       lines.push(`  ${String(c.count).padStart(3)} × ${c.vendor}${c.family ? ` / ${c.family}` : ""}`);
@@ -84,7 +84,7 @@ export function renderProbeTerminal(report: ProbeReport): string[] {
   }
 
   const p = report.protocol;
-  if (p !== undefined) {
+  if (p !== null) {
     lines.push("", heading("Protocol"));
     lines.push(`  id format: ${p.idFormat}${p.exampleId ? pc.dim(` (e.g. ${p.exampleId})`) : ""}`);
     lines.push(
@@ -107,7 +107,7 @@ export function renderProbeTerminal(report: ProbeReport): string[] {
 
   if (report.failures.length > 0) {
     lines.push("", heading(`Failed requests (${report.failures.length})`));
-    for (const f of report.failures.slice(0, 10)) lines.push(`  ${pc.red("✗")} ${f.request}: ${f.message}`);
+    for (const f of report.failures.slice(0, 10)) lines.push(`  ${pc.red("✗")} ${f.message}`);
     if (report.failures.length > 10) lines.push(`  … and ${report.failures.length - 10} more (see --json)`);
   }
   const c = report.cost;

@@ -193,8 +193,15 @@ describe("OpenAI client against a real local server", () => {
       });
       await refresh.chat(request);
       assert.equal(refresh.stats.requests, 1);
+      const echoed = await refresh.chat({
+        label: "echo",
+        messages: [
+          { role: "user", content: `Repeat the following sentence exactly, without any change: ${SECRET}` },
+        ],
+      });
+      assert.equal(echoed.choices[0]?.content, SECRET, "the fresh answer is returned as sent");
       const files = await allFiles(dir);
-      assert.equal(files.length, 2);
+      assert.equal(files.length, 3);
       for (const file of files) {
         assert.ok(!file.includes(SECRET));
         assert.ok(!(await readFile(file, "utf8")).includes(SECRET));

@@ -13,12 +13,31 @@ import type { ProbeReport } from "../../src/probe/report.js";
 import { runProbe } from "../../src/probe/run.js";
 import { defaultReferenceTable } from "../../src/probe/tokenizer/default-table.js";
 import { renderProbeTerminal } from "../../src/report/probe-terminal.js";
+import type { TokenCounter } from "../../src/tokenizers/counter.js";
 import { repoRoot } from "../helpers.js";
 import { honestBrain } from "./brains.js";
 import { liveCounter } from "./live.js";
 import { type FakeServerOptions, startOllamaServer, startOpenAiServer } from "./servers.js";
 
 const run = promisify(execFile);
+
+/** Runs `task` with process.stdout captured (the CLI layer writes its report there). */
+async function captureStdout(task: () => Promise<void>): Promise<{ stdout: string }> {
+  const captured = { stdout: "" };
+  const write = process.stdout.write;
+  // The CLI writes strings; the test runner's own (binary) messages pass through untouched.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    if (typeof chunk !== "string") return write.call(process.stdout, chunk, ...rest);
+    captured.stdout += chunk;
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await task();
+  } finally {
+    process.stdout.write = write;
+  }
+  return captured;
+}
 const defaults = {
   apiKeyEnv: "PROBE_UNSET_KEY",
   probes: "identity,tokenizer,translation,protocol",
@@ -58,6 +77,11 @@ async function probeOpenAi(
   } finally {
     await server.close();
   }
+}
+
+/** An Ollama server whose /api/show names `family` as both family and architecture. */
+function ollamaServer(model: string, counter: TokenCounter, family: string, template: string) {
+  return startOllamaServer(model, { counter, brain: qwen, family, architecture: family, template });
 }
 
 function assertShape(report: ProbeReport): void {
@@ -145,8 +169,9 @@ describe("runProbe against local servers", () => {
 
   it("a server that always fails: every probe reports what it could not do, nothing is thrown", async () => {
     const report = await probeOpenAi({ counter: cl100k, brain: qwen, fault: () => "500" }, { retries: 1 });
-    assert.equal(report.tokenizer?.best, undefined);
+    assert.equal(report.tokenizer?.best, null);
     assert.equal(report.cost.answers, 0);
+    assertShape(report);
     assert.ok(report.failures.length > 0 && report.failures.every((f) => /HTTP 500/.test(f.message)));
     assert.match(report.translationLayer?.verdict ?? "", /^inconclusive/);
   });
@@ -158,13 +183,8 @@ describe("runProbe against local servers", () => {
   });
 
   it("an Ollama server: /api/show's family and template are reported, prompt_eval_count gives the tokenizer", async () => {
-    const server = await startOllamaServer("test-model:7b", {
-      counter: o200k,
-      brain: qwen,
-      family: "qwen2",
-      architecture: "qwen2",
-      template: "{{ .System }}<|im_start|>user\n{{ .Prompt }}<|im_end|>",
-    });
+    const template = "{{ .System }}<|im_start|>user\n{{ .Prompt }}<|im_end|>";
+    const server = await ollamaServer("test-model:7b", o200k, "qwen2", template);
     try {
       const client = new OllamaClient({ baseUrl: server.url, model: "test-model:7b", ...fast });
       const report = await runProbe({
@@ -219,24 +239,20 @@ describe("lineage probe (CLI, real process)", () => {
       assert.ok(report.cost.requests > 0);
       // The rerun goes through the same command in this process, its stdout captured: all from cache.
       process.env.PROBE_TEST_KEY = SECRET;
-      const second = { stdout: "", stderr: "" };
-      const write = process.stdout.write;
-      process.stdout.write = ((chunk: string) => {
-        second.stdout += chunk;
-        return true;
-      }) as typeof process.stdout.write;
+      let second = { stdout: "" };
       try {
-        await probeCommand({
-          ...defaults,
-          baseUrl: server.url,
-          model: "m",
-          apiKeyEnv: "PROBE_TEST_KEY",
-          cacheDir,
-          cache: true,
-          probes: "tokenizer,identity",
-        });
+        second = await captureStdout(() =>
+          probeCommand({
+            ...defaults,
+            baseUrl: server.url,
+            model: "m",
+            apiKeyEnv: "PROBE_TEST_KEY",
+            cacheDir,
+            cache: true,
+            probes: "tokenizer,identity",
+          }),
+        );
       } finally {
-        process.stdout.write = write;
         delete process.env.PROBE_TEST_KEY;
       }
       assert.match(second.stdout, /Tokenizer \(strong evidence\): usage counts match cl100k/);
@@ -247,7 +263,7 @@ describe("lineage probe (CLI, real process)", () => {
       assert.ok(files.length > 0);
       const cached = await Promise.all(files.map((e) => readFile(join(e.parentPath, e.name), "utf8")));
       const names = files.map((e) => e.name);
-      for (const text of [first.stdout, first.stderr, second.stdout, second.stderr, ...cached, ...names]) {
+      for (const text of [first.stdout, first.stderr, second.stdout, ...cached, ...names]) {
         assert.ok(!text.includes(SECRET), "the key must not appear in output or cache");
       }
     } finally {
@@ -278,6 +294,31 @@ describe("lineage probe (CLI, real process)", () => {
       );
     } finally {
       delete process.env.PROBE_TEST_KEY;
+      await server.close();
+    }
+  });
+
+  it("never sends OPENAI_API_KEY to an Ollama server unless a key variable is named", async () => {
+    const server = await ollamaServer("m", cl100k, "llama", "");
+    process.env.OPENAI_API_KEY = SECRET;
+    try {
+      const { stdout } = await captureStdout(() =>
+        probeCommand({
+          ...defaults,
+          apiKeyEnv: undefined,
+          ollama: true,
+          baseUrl: server.url,
+          model: "m",
+          probes: "protocol",
+          json: true,
+        }),
+      );
+      assert.equal(JSON.parse(stdout).ollama.family, "llama");
+      assert.ok(
+        server.seen.length > 0 && server.seen.every((request) => request.authorization === undefined),
+      );
+    } finally {
+      delete process.env.OPENAI_API_KEY;
       await server.close();
     }
   });

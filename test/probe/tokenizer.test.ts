@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { FormatError } from "../../src/errors.js";
+import { ApiError, FormatError } from "../../src/errors.js";
 import { FailureLog } from "../../src/probe/attempts.js";
 import { OpenAiClient } from "../../src/probe/client/openai.js";
+import type { ChatClient } from "../../src/probe/client/types.js";
 import {
   DEFAULT_KS,
   defaultReferenceTable,
@@ -18,6 +19,8 @@ import { selectUnits } from "../../src/probe/tokenizer/select-units.js";
 import type { TokenCounter } from "../../src/tokenizers/counter.js";
 import { PROBE_UNITS } from "../../src/tokenizers/reference/probe-units.js";
 import { UNIT_COUNTS } from "../../src/tokenizers/reference/unit-counts.generated.js";
+import { loadTokenCounter } from "../../src/tokenizers/token-counter.js";
+import { fixture } from "../helpers.js";
 import { honestBrain } from "./brains.js";
 import { allLiveCounters, liveCounter } from "./live.js";
 import { startOpenAiServer } from "./servers.js";
@@ -64,7 +67,7 @@ describe("reference table", () => {
     );
   });
 
-  it("selects few units that still separate every separable pair of the 14 families", () => {
+  it("selects few units that still separate every separable pair of the reference families", () => {
     assert.equal(families.length >= 14, true);
     assert.ok(reference.table.units.length <= 20 && reference.table.units.length < PROBE_UNITS.length);
     const full = fullReferenceTable();
@@ -101,6 +104,67 @@ describe("tokenizer probe through usage counts", () => {
     });
   }
 
+  for (const [file, family, twin] of [
+    ["llama-spm.gguf", "llama-2", "phi-3"],
+    ["gpt-neox.gguf", "gpt-neox", undefined],
+  ] as const) {
+    it(`names ${family} behind a server counting with the real ${file} tokenizer (our encoder)`, async () => {
+      const report = await probeServerWith(await loadTokenCounter(fixture("vocab", file)), 9);
+      assert.equal(report.best, family);
+      assert.deepEqual(report.tiedWith, twin === undefined ? [] : [twin]);
+      if (twin !== undefined)
+        assert.match(report.notes.join(" "), new RegExp(`${family} and ${twin} give identical counts`));
+      assert.equal(report.candidates[0]!.agreement, 1);
+    });
+  }
+
+  it("names no family when failures left only units on which two separable families agree", async () => {
+    const o200k = await liveCounter("o200k");
+    const full = fullReferenceTable();
+    const same = (unit: string) =>
+      JSON.stringify(full.counts.o200k![unit]) === JSON.stringify(full.counts["mistral-tekken"]![unit]);
+    const kept = new Set(
+      reference.table.units
+        .filter((u) => same(u.id))
+        .map((u) => u.id)
+        .slice(0, 3),
+    );
+    assert.equal(kept.size, 3, "three selected units on which o200k and mistral-tekken agree");
+    // An in-process client: o200k counts for the kept units, an ApiError (as after exhausted retries) for the rest.
+    const stats = { requests: 0, answers: 0, cacheHits: 0, retries: 0, failures: 0 };
+    const client: ChatClient = {
+      kind: "openai",
+      stats,
+      async chat(request) {
+        stats.requests++;
+        const unit = request.label.split(" ")[1]!;
+        if (!kept.has(unit)) throw new ApiError(`HTTP 500 for '${request.label}'`, { status: 500 });
+        const content = request.messages[0]!.content;
+        const usage = {
+          promptTokens: 10 + o200k.count(content),
+          completionTokens: 1,
+          totalTokens: undefined,
+          extraKeys: [],
+        };
+        return {
+          id: "x",
+          model: "m",
+          object: undefined,
+          systemFingerprint: undefined,
+          choices: [],
+          usage,
+          extraKeys: [],
+          streamChunks: undefined,
+          fromCache: false,
+        };
+      },
+    };
+    const report = await probeTokenizer(client, new FailureLog(), reference.table, reference.inseparable);
+    assert.equal(report.best, null);
+    assert.ok(report.tiedWith.length > 0);
+    assert.match(report.notes.join(" "), /match the measured units equally/);
+  });
+
   it("names no family when usage is inflated by a factor (not a plain token count)", async () => {
     const cl100k = await liveCounter("cl100k");
     const inflated: TokenCounter = {
@@ -108,7 +172,7 @@ describe("tokenizer probe through usage counts", () => {
       count: (text) => Math.ceil(cl100k.count(text) * 1.5),
     };
     const report = await probeServerWith(inflated, 5);
-    assert.equal(report.best, undefined);
+    assert.equal(report.best, null);
     assert.match(report.notes.join(" "), /no reference family matches/);
   });
 

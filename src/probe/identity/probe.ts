@@ -2,7 +2,7 @@
 import type { FailureLog } from "../attempts.js";
 import { type ChatClient, type ChatMessage, firstContent } from "../client/types.js";
 import { type BaseRate, IDENTITY_BASE_RATE } from "./base-rate.js";
-import { normaliseIdentity } from "./normalise.js";
+import { type IdentityClaim, normaliseIdentity } from "./normalise.js";
 import { IDENTITY_PROMPTS, IDENTITY_SYSTEM_PROMPT, type IdentityPrompt } from "./prompts.js";
 
 export interface IdentityOptions {
@@ -13,7 +13,8 @@ export interface IdentityOptions {
 
 export interface IdentityClaimCount {
   vendor: string;
-  family: string | undefined;
+  /** null when the answers named only the vendor. */
+  family: string | null;
   count: number;
 }
 
@@ -24,7 +25,8 @@ export interface IdentityAnswer {
   sample: number;
   /** The answer, cut to 300 characters. */
   answer: string;
-  vendors: string[];
+  /** Claims read from the whole answer. */
+  claims: IdentityClaim[];
 }
 
 export interface IdentityReport {
@@ -72,7 +74,7 @@ export async function probeIdentity(
               withSystemPrompt,
               sample: sample + 1,
               answer: answer.slice(0, MAX_ANSWER_CHARS),
-              vendors: normaliseIdentity(answer).map((claim) => claim.vendor),
+              claims: normaliseIdentity(answer),
             };
           }),
         );
@@ -83,11 +85,10 @@ export async function probeIdentity(
   const counts = new Map<string, IdentityClaimCount>();
   let withoutClaim = 0;
   for (const entry of transcript) {
-    const claims = normaliseIdentity(entry.answer);
-    if (claims.length === 0) withoutClaim++;
-    for (const claim of claims) {
+    if (entry.claims.length === 0) withoutClaim++;
+    for (const claim of entry.claims) {
       const key = `${claim.vendor}\u0000${claim.family ?? ""}`;
-      const existing = counts.get(key) ?? { vendor: claim.vendor, family: claim.family, count: 0 };
+      const existing = counts.get(key) ?? { vendor: claim.vendor, family: claim.family ?? null, count: 0 };
       existing.count++;
       counts.set(key, existing);
     }

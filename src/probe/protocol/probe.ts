@@ -87,7 +87,6 @@ export async function probeProtocol(client: ChatClient, log: FailureLog): Promis
   }
   const chunks = streamed?.streamChunks?.length;
   const completionTokens = streamed?.usage?.completionTokens;
-  if (plain?.systemFingerprint !== undefined) notes.push(`system_fingerprint ${plain.systemFingerprint}`);
   return {
     idFormat: classifyId(plain?.id),
     exampleId: plain?.id,

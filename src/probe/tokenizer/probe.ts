@@ -13,6 +13,8 @@ import { fitLine } from "./regression.js";
 export const MIN_R2 = 0.98;
 /** Below this share of matching units no family is named. */
 export const MIN_AGREEMENT = 0.5;
+/** Fewer measured units than this name no family: two units cannot separate fourteen families. */
+export const MIN_MEASURED_UNITS = 3;
 
 export interface UnitObservation {
   unit: string;
@@ -36,9 +38,10 @@ export interface TokenizerCandidate {
 }
 
 export interface TokenizerReport {
-  /** The family whose counts match best, or undefined when none reaches 50 % agreement. */
-  best: string | undefined;
-  /** Families that match exactly as well as `best` (the units could not tell them apart). */
+  /** The family whose counts match best; null when too few units were measured or none reaches 50 %. */
+  best: string | null;
+  /** Families that match exactly as well as the top candidate. When the full table could tell them
+   * apart (units were lost to failures), `best` is null rather than an arbitrary pick. */
   tiedWith: string[];
   candidates: TokenizerCandidate[];
   /** HTTP requests this probe sent (cache hits are free). */
@@ -98,21 +101,39 @@ export async function probeTokenizer(
     notes.push(`usage does not grow linearly for ${curved.map((o) => o.unit).join(", ")} (R² < ${MIN_R2})`);
   }
   const top = candidates[0];
-  const best = top !== undefined && top.agreement >= MIN_AGREEMENT ? top.family : undefined;
+  const enough = measured.length >= MIN_MEASURED_UNITS;
+  if (measured.length > 0 && !enough) {
+    notes.push(
+      `only ${measured.length} unit(s) could be measured; at least ${MIN_MEASURED_UNITS} are needed to name a family`,
+    );
+  }
   const tiedWith =
-    best === undefined
+    top === undefined
       ? []
       : candidates
           .slice(1)
-          .filter((c) => c.agreement === top!.agreement && c.meanSlopeError === top!.meanSlopeError)
+          .filter((c) => c.agreement === top.agreement && c.meanSlopeError === top.meanSlopeError)
           .map((c) => c.family);
-  for (const [a, b] of inseparable) {
-    if (best === a || best === b) notes.push(`${a} and ${b} give identical counts on every reference unit`);
-  }
-  if (top !== undefined && best === undefined && measured.length > 0) {
+  const twins = (a: string, b: string) =>
+    inseparable.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
+  // A tie the full table could break (units lost to failures) must not be settled alphabetically.
+  const avoidableTie = top !== undefined && tiedWith.some((family) => !twins(top.family, family));
+  let best: string | null = null;
+  if (enough && top !== undefined && top.agreement >= MIN_AGREEMENT) {
+    if (avoidableTie) {
+      notes.push(
+        `${[top.family, ...tiedWith].join(", ")} match the measured units equally; the units that separate them were not measured (rerun: answers are cached)`,
+      );
+    } else {
+      best = top.family;
+    }
+  } else if (top !== undefined && enough) {
     notes.push(
       `no reference family matches: the best, ${top.family}, agrees on ${top.matchedUnits}/${top.comparedUnits} units`,
     );
+  }
+  for (const [a, b] of inseparable) {
+    if (best === a || best === b) notes.push(`${a} and ${b} give identical counts on every reference unit`);
   }
   return {
     best,
