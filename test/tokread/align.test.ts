@@ -22,7 +22,9 @@ test("a renumbered vocabulary maps every row back to where its token was", async
   const a = alignVocabularies(reorder(t1, order), t1);
   assert.equal(a.added + a.removed, 0);
   assert.equal(a.kept + a.reordered, 3000);
-  order.forEach((original, id) => assert.equal(a.toReference[id], original));
+  order.forEach((original, id) => {
+    assert.equal(a.toReference[id], original);
+  });
   const pairs = matchedPairs(a);
   assert.equal(pairs.suspect.length, 3000);
   assert.equal(pairs.reference[300], order[300]);

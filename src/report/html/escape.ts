@@ -1,0 +1,79 @@
+/**
+ * Escaping and number formatting for the HTML reports. Every string that comes from a model file,
+ * a tokenizer or an API answer goes through `escapeHtml` before it reaches the page.
+ */
+
+const ENTITIES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/** Escape text for element content and double- or single-quoted attribute values. */
+export function escapeHtml(value: unknown): string {
+  // Lone surrogates and C0 controls (other than tab/newline) are shown as U+FFFD: they are never
+  // meaningful in a report and some break XML parsers that read the inline SVG.
+  return String(value)
+    .replace(/[&<>"']/g, (ch) => ENTITIES[ch]!)
+    .replace(
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      "\ufffd",
+    );
+}
+
+/** Tagged template: interpolated values are escaped unless wrapped with `raw()`. */
+export class RawHtml {
+  constructor(readonly html: string) {}
+}
+
+export function raw(html: string): RawHtml {
+  return new RawHtml(html);
+}
+
+export function html(strings: TemplateStringsArray, ...values: unknown[]): RawHtml {
+  let out = strings[0]!;
+  values.forEach((value, i) => {
+    out += render(value) + strings[i + 1]!;
+  });
+  return new RawHtml(out);
+}
+
+function render(value: unknown): string {
+  if (value instanceof RawHtml) return value.html;
+  if (Array.isArray(value)) return value.map(render).join("");
+  if (value === undefined || value === null || value === false) return "";
+  return escapeHtml(value);
+}
+
+/** A p-value as people read it: `< 1e-16`, `3.2e-9`, `0.041`. */
+export function formatPValue(p: number | undefined): string {
+  if (p === undefined || !Number.isFinite(p)) return "—";
+  if (p <= 1e-16) return "< 1e-16";
+  if (p < 0.001) return p.toExponential(1);
+  return p.toFixed(3);
+}
+
+export function formatNumber(value: number | string | boolean | null | undefined, digits = 3): string {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return String(value);
+    if (Number.isInteger(value)) return value.toLocaleString("en-US");
+    return Math.abs(value) !== 0 && Math.abs(value) < 10 ** -digits
+      ? value.toExponential(1)
+      : value.toFixed(digits);
+  }
+  return String(value);
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
+import { fixture, repoRoot } from "../helpers.js";
+
+const run = promisify(execFile);
+
+async function lineage(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ["--import", "tsx", join(repoRoot, "src/cli/main.ts"), ...args],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, ...env },
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("lineage library (command line, on the committed zoo fixtures)", () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "lineage-cli-"));
+    env = { LINEAGE_LIBRARY: join(dir, "lib.db") };
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("adds two bases, names a fine-tune's base and calls the other independent", async () => {
+    const corrupt = join(dir, "corrupt.db");
+    writeFileSync(corrupt, "this is not sqlite".repeat(300));
+    const [first, bad] = await Promise.all([
+      lineage(["library", "add", fixture("zoo", "base-a")], env),
+      lineage(["library", "list", "--library", corrupt], env),
+    ]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /corrupt\.db: not a usable SQLite library/);
+    assert.doesNotMatch(bad.stderr, /at .*\.ts:\d+/, "no stack trace");
+    const added = await lineage(
+      ["library", "add", fixture("zoo", "base-b"), "--name", "B", "--notes", "seed 2"],
+      env,
+    );
+    assert.match(added.stdout, /added B \(256 anchor tokens, 4 layers\)/);
+    const match = await lineage(["library", "match", fixture("zoo", "a-sft"), "--json"], env);
+    assert.equal(match.code, 0, match.stderr);
+    const ranked = JSON.parse(match.stdout).matches;
+    assert.deepEqual(
+      ranked.map((m: { name: string; relation: string }) => [m.name, m.relation]),
+      [
+        ["base-a", "derived"],
+        ["B", "independent"],
+      ],
+    );
+    assert.ok(ranked[0].similarity > 0.9 && ranked[1].similarity < 0.3);
+  });
+
+  it("exports, imports elsewhere, and refuses a name clash with exit code 2", async () => {
+    const file = join(dir, "export.json");
+    assert.equal((await lineage(["library", "export", file], env)).code, 0);
+    assert.equal(JSON.parse(readFileSync(file, "utf8")).entries.length, 2);
+    const other = join(dir, "other.db");
+    const imported = await lineage(["library", "--library", other, "import", file], env);
+    assert.match(imported.stdout, /imported 2 fingerprints/);
+    const clash = await lineage(["library", "import", file, "--library", other], env);
+    assert.equal(clash.code, 2);
+    assert.match(clash.stderr, /already has "B", "base-a" \(use --replace\)/);
+  });
+});

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { buildFingerprint } from "../../src/fingerprint/weights-build.js";
+import { FingerprintLibrary } from "../../src/library/library.js";
+import { matchLibrary } from "../../src/library/match.js";
+import { listLines, matchLines, printable } from "../../src/library/presentation.js";
+import { asCanonical, randomModel, rotated } from "./synthetic-model.js";
+
+describe("library terminal output", () => {
+  it("says whose weights a suspect carries, ranks the rest, and keeps control characters out", async () => {
+    const base = randomModel(21);
+    const { model, vocabulary } = asCanonical(base);
+    const library = FingerprintLibrary.open(":memory:");
+    library.add({
+      name: "base",
+      family: "x\u001b[31m",
+      sourcePath: "/m/base",
+      fingerprint: await buildFingerprint(model, vocabulary),
+    });
+    const other = asCanonical(randomModel(22));
+    library.add({
+      name: "other",
+      sourcePath: "/m/other",
+      family: "llama",
+      fingerprint: await buildFingerprint(other.model, other.vocabulary),
+    });
+    const suspect = asCanonical(rotated(base, 3));
+    const lines = matchLines(
+      "suspect",
+      matchLibrary(await buildFingerprint(suspect.model, suspect.vocabulary), library.entries(), {
+        permutations: 30,
+      }),
+    );
+    assert.match(lines[0]!, /^suspect: weights are those of base \(similarity 1\.000/);
+    assert.match(lines[3]!, /^base\s+same-weights\s+1\.000/);
+    assert.match(lines[4]!, /^other\s+independent \(same blueprint\)/);
+    assert.deepEqual(
+      listLines(library.list()).map((l) => l.split(/\s+/).slice(0, 2)),
+      [
+        ["NAME", "FAMILY"],
+        ["base", "x\ufffd[31m"],
+        ["other", "llama"],
+      ],
+    );
+    assert.deepEqual(listLines([]), ["The library is empty. Add a model with `lineage library add MODEL`."]);
+    assert.equal(printable("a\u0007b"), "a\ufffdb");
+    library.close();
+  });
+});
