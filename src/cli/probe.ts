@@ -1,4 +1,5 @@
 /** `lineage probe`: black-box evidence from a chat API. */
+import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { ApiError, UsageError } from "../errors.js";
 import { OllamaClient } from "../probe/client/ollama.js";
@@ -7,6 +8,7 @@ import { type ProgressEvent, redact, type TransportOptions } from "../probe/clie
 import type { ChatClient } from "../probe/client/types.js";
 import { PROBE_NAMES, type ProbeName, runProbe } from "../probe/run.js";
 import { DEFAULT_UNIT_COUNT, defaultReferenceTable } from "../probe/tokenizer/default-table.js";
+import { renderProbeHtml } from "../report/html/probe-html.js";
 import { renderProbeTerminal } from "../report/probe-terminal.js";
 
 interface ProbeOptions {
@@ -16,6 +18,7 @@ interface ProbeOptions {
   /** Undefined means OPENAI_API_KEY, except with --ollama, which sends no key unless named. */
   apiKeyEnv?: string;
   json?: boolean;
+  html?: string;
   probes: string;
   samples: string;
   concurrency: string;
@@ -122,6 +125,10 @@ export async function probeCommand(options: ProbeOptions): Promise<void> {
   const text =
     options.json === true ? JSON.stringify(report, null, 2) : renderProbeTerminal(report).join("\n");
   process.stdout.write(`${redact(text, apiKey)}\n`);
+  if (options.html !== undefined) {
+    await writeFile(options.html, redact(renderProbeHtml(report), apiKey));
+    process.stderr.write(`lineage: HTML report written to ${options.html}\n`);
+  }
 }
 
 export function registerProbe(program: Command): void {
@@ -141,6 +148,7 @@ export function registerProbe(program: Command): void {
       "environment variable holding the API key (default OPENAI_API_KEY; none with --ollama)",
     )
     .option("--json", "print the report as JSON")
+    .option("--html <file>", "also write a single-file HTML report")
     .option("--probes <list>", "comma-separated probes to run", PROBE_NAMES.join(","))
     .option(
       "--tokenizer-units <n|all>",

@@ -220,6 +220,7 @@ describe("lineage probe (CLI, real process)", () => {
   it("prints JSON, caches answers so a rerun costs nothing, and never reveals the key", async () => {
     const server = await startOpenAiServer({ counter: cl100k, brain: qwen, apiKey: SECRET });
     const cacheDir = await mkdtemp(join(tmpdir(), "lineage-cli-"));
+    const htmlPath = join(await mkdtemp(join(tmpdir(), "lineage-html-")), "probe.html");
     try {
       const args = [
         "--base-url",
@@ -250,6 +251,7 @@ describe("lineage probe (CLI, real process)", () => {
             cacheDir,
             cache: true,
             probes: "tokenizer,identity",
+            html: htmlPath,
           }),
         );
       } finally {
@@ -263,7 +265,10 @@ describe("lineage probe (CLI, real process)", () => {
       assert.ok(files.length > 0);
       const cached = await Promise.all(files.map((e) => readFile(join(e.parentPath, e.name), "utf8")));
       const names = files.map((e) => e.name);
-      for (const text of [first.stdout, first.stderr, second.stdout, ...cached, ...names]) {
+      const html = await readFile(htmlPath, "utf8");
+      assert.match(html, /^<!doctype html>/i);
+      assert.match(html, /cl100k/);
+      for (const text of [first.stdout, first.stderr, second.stdout, html, ...cached, ...names]) {
         assert.ok(!text.includes(SECRET), "the key must not appear in output or cache");
       }
     } finally {

@@ -39,7 +39,7 @@ describe("renderProbeHtml", () => {
       summary: [HOSTILE],
       identity: {
         ...base.identity!,
-        transcript: [{ prompt: "?", language: "en", answer: HOSTILE, vendors: [HOSTILE] }],
+        transcript: [{ prompt: "?", language: "en", answer: HOSTILE, claims: [{ vendor: HOSTILE }] }],
       },
       tokenizer: {
         ...base.tokenizer!,

@@ -97,7 +97,12 @@ export function translatedApiReport(): ProbeHtmlInput {
       answers: 8,
       answersWithoutClaim: 0,
       transcript: [
-        { prompt: "Who made you?", language: "en", answer: "I was made by OpenAI.", vendors: ["OpenAI"] },
+        {
+          prompt: "Who made you?",
+          language: "en",
+          answer: "I was made by OpenAI.",
+          claims: [{ vendor: "OpenAI" }],
+        },
       ],
       baseRate: {
         source: "real/identity (43 models)",

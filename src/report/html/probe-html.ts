@@ -14,25 +14,25 @@ export interface ProbeHtmlInput {
   target: { baseUrl: string; model: string; api: string };
   summary: string[];
   identity?: {
-    claims: { vendor: string; family?: string; count: number }[];
+    claims: { vendor: string; family?: string | null; count: number }[];
     answers: number;
     answersWithoutClaim: number;
-    transcript?: { prompt: string; language: string; answer: string; vendors: string[] }[];
+    transcript?: { prompt: string; language: string; answer: string; claims: { vendor: string }[] }[];
     baseRate?: {
       source: string;
       models: number;
       modelsMostlyNamingAnotherVendor: number;
       modelsEverNamingAnotherVendor: number;
     };
-  };
+  } | null;
   tokenizer?: {
-    best?: string;
+    best?: string | null;
     tiedWith: string[];
     candidates: { family: string; agreement: number; matchedUnits: number; comparedUnits: number }[];
     requests: number;
     consistent: boolean;
     notes: string[];
-  };
+  } | null;
   translationLayer?: {
     suspected: boolean;
     verdict: string;
@@ -41,15 +41,20 @@ export interface ProbeHtmlInput {
     surfacePassed: number;
     controlPassed: number;
     answered: number;
-  };
-  protocol?: { idFormat: string; reportedModel?: string; systemFingerprint?: string; notes: string[] };
+  } | null;
+  protocol?: {
+    idFormat: string;
+    reportedModel?: string | null;
+    systemFingerprint?: string | null;
+    notes: string[];
+  } | null;
   ollama?: {
-    family?: string;
-    architecture?: string;
-    baseName?: string;
-    parentModel?: string;
-    quantization?: string;
-  };
+    family?: string | null;
+    architecture?: string | null;
+    baseName?: string | null;
+    parentModel?: string | null;
+    quantization?: string | null;
+  } | null;
   failures: { probe: string; request: string; message: string }[];
   cost: { requests: number; answers: number; cacheHits: number; retries: number; failures: number };
 }
@@ -80,7 +85,7 @@ ${
   shown.length === 0
     ? ""
     : html`<table><thead><tr><th>prompt</th><th>language</th><th>answer</th><th>makers named</th></tr></thead><tbody>
-${shown.map((a) => html`<tr><td>${a.prompt}</td><td>${a.language}</td><td>${a.answer}</td><td>${a.vendors.join(", ")}</td></tr>`)}
+${shown.map((a) => html`<tr><td>${a.prompt}</td><td>${a.language}</td><td>${a.answer}</td><td>${a.claims.map((c) => c.vendor).join(", ")}</td></tr>`)}
 </tbody></table>${(identity.transcript?.length ?? 0) > shown.length ? html`<p class="muted">… and ${formatNumber((identity.transcript?.length ?? 0) - shown.length)} more answers in the JSON report.</p>` : ""}`
 }`;
 }
@@ -119,7 +124,7 @@ ${t.against.length === 0 ? "" : html`<h3>Evidence against</h3>${list(t.against)}
 }
 
 function protocolSection(p: NonNullable<ProbeHtmlInput["protocol"]>, o: ProbeHtmlInput["ollama"]): RawHtml {
-  const rows: [string, string | undefined][] = [
+  const rows: [string, string | null | undefined][] = [
     ["id format", p.idFormat],
     ["model the server reports", p.reportedModel],
     ["system fingerprint", p.systemFingerprint],
@@ -130,7 +135,7 @@ function protocolSection(p: NonNullable<ProbeHtmlInput["protocol"]>, o: ProbeHtm
     ["quantization", o?.quantization],
   ];
   return html`<h2>Protocol tells</h2>
-<table><tbody>${rows.filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => html`<tr><th>${k}</th><td><code>${v}</code></td></tr>`)}</tbody></table>
+<table><tbody>${rows.filter(([, v]) => v !== undefined && v !== null && v !== "").map(([k, v]) => html`<tr><th>${k}</th><td><code>${v}</code></td></tr>`)}</tbody></table>
 ${p.notes.length === 0 ? "" : list(p.notes)}`;
 }
 
