@@ -1,34 +1,15 @@
 /** End to end: the `lineage inspect` command spawned on committed fixtures and on broken input. */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { fixture, repoRoot } from "../helpers.js";
+import { assertOneLineError, fixture, runLineage } from "../helpers.js";
 
 const dir = await mkdtemp(join(tmpdir(), "lineage-inspect-"));
 after(() => rm(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function lineage(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", join(repoRoot, "src", "cli", "main.ts"), ...args],
-      { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const lineage = (...args: string[]) => runLineage(args);
 
 // Spawning tsx costs seconds on a loaded machine: start every run at once, assert in the tests.
 const missing = join(dir, "no-such-model");
@@ -44,16 +25,6 @@ const runs = {
   missing: lineage("inspect", missing),
   truncated: lineage("inspect", truncated, "--json"),
 };
-
-function assertOneLineError(run: Run, mentions: string): void {
-  assert.notEqual(run.code, 0);
-  assert.equal(run.stdout, "");
-  const lines = run.stderr.trimEnd().split("\n");
-  assert.equal(lines.length, 1, run.stderr);
-  assert.match(lines[0]!, /^lineage: error: /);
-  assert.ok(lines[0]!.includes(mentions), lines[0]);
-  assert.doesNotMatch(run.stderr, /\n\s+at /);
-}
 
 test("inspect --json on a HF folder: the documented fields", async () => {
   const run = await runs.json;

@@ -1,33 +1,11 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
-import { fixture, repoRoot } from "../helpers.js";
+import { fixture, runLineage } from "../helpers.js";
 
-const run = promisify(execFile);
-
-async function lineage(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ["--import", "tsx", join(repoRoot, "src/cli/main.ts"), ...args],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, ...env },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const lineage = (args: string[], env: NodeJS.ProcessEnv) => runLineage(args, env);
 
 describe("lineage library (command line, on the committed zoo fixtures)", () => {
   let dir: string;

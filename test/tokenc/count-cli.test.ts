@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UsageError } from "../../src/errors.js";
 import { loadTokenCounter } from "../../src/tokenizers/token-counter.js";
-import { fixture } from "../helpers.js";
-import { runLineage } from "./run-cli.js";
+import { fixture, runLineage } from "../helpers.js";
 import { readTokenVectors } from "./vectors.js";
 
 test("counts from a tokenizer file match llama.cpp's vectors", async () => {
@@ -25,17 +24,20 @@ test("built-in families count without a file; unknown names are refused", async 
   await assert.rejects(loadTokenCounter("llama-9"), UsageError);
 });
 
-test("lineage tokenizer count --json --tokens gives count, ids and pieces", () => {
-  const run = runLineage(
-    "tokenizer",
-    "count",
-    "Hello world",
-    "--tokenizer",
-    fixture("vocab", "gpt-2.gguf"),
-    "--tokens",
-    "--json",
-  );
-  assert.equal(run.status, 0, run.stderr);
+test("lineage tokenizer count --json --tokens gives count, ids and pieces", async () => {
+  const [run, bad] = await Promise.all([
+    runLineage([
+      "tokenizer",
+      "count",
+      "Hello world",
+      "--tokenizer",
+      fixture("vocab", "gpt-2.gguf"),
+      "--tokens",
+      "--json",
+    ]),
+    runLineage(["tokenizer", "count", "x", "--tokenizer", "no-such-family"]),
+  ]);
+  assert.equal(run.code, 0, run.stderr);
   const json = JSON.parse(run.stdout) as {
     count: number;
     family: string;
@@ -47,8 +49,7 @@ test("lineage tokenizer count --json --tokens gives count, ids and pieces", () =
     { id: 15496, piece: "Hello" },
     { id: 995, piece: "Ġworld" },
   ]);
-  const bad = runLineage("tokenizer", "count", "x", "--tokenizer", "no-such-family");
-  assert.equal(bad.status, 2);
+  assert.equal(bad.code, 2);
   assert.match(bad.stderr, /neither a file nor a built-in family/);
   assert.doesNotMatch(bad.stderr, /at .*\.ts:/);
 });

@@ -5,8 +5,7 @@ import { identifyVocabulary } from "../../src/tokenizers/identify.js";
 import { readVocabulary } from "../../src/tokenizers/read.js";
 import { REFERENCE_FAMILIES } from "../../src/tokenizers/reference/families.generated.js";
 import type { Vocabulary } from "../../src/tokenizers/vocabulary.js";
-import { fixture, shared, skipUnlessShared } from "../helpers.js";
-import { runLineage } from "./run-cli.js";
+import { fixture, runLineage, shared, skipUnlessShared } from "../helpers.js";
 
 const read = (path: string): Promise<Vocabulary> => readVocabulary(path);
 
@@ -131,14 +130,16 @@ test(
   },
 );
 
-test("lineage tokenizer identify prints JSON with family, relation and candidates", () => {
-  const run = runLineage("tokenizer", "identify", fixture("vocab", "phi-3.gguf"), "--json");
-  assert.equal(run.status, 0, run.stderr);
+test("lineage tokenizer identify prints JSON with family, relation and candidates", async () => {
+  const [run, missing] = await Promise.all([
+    runLineage(["tokenizer", "identify", fixture("vocab", "phi-3.gguf"), "--json"]),
+    runLineage(["tokenizer", "identify", "/no/such/tokenizer.json"]),
+  ]);
+  assert.equal(run.code, 0, run.stderr);
   const json = JSON.parse(run.stdout) as { family: string; relation: string; candidates: unknown[] };
   assert.equal(json.family, "phi-3");
   assert.equal(json.relation, "identical");
   assert.ok(json.candidates.length >= 2);
-  const missing = runLineage("tokenizer", "identify", "/no/such/tokenizer.json");
-  assert.notEqual(missing.status, 0);
+  assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /lineage: error:/);
 });

@@ -1,26 +1,12 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { test } from "node:test";
 import { Command, CommanderError } from "commander";
 import { registerTokenizerCompare, terminalLines } from "../../src/cli/tokenizer-compare.js";
 import { compareVocabularies } from "../../src/tokenizers/compare/compare-vocabularies.js";
 import { readVocabulary } from "../../src/tokenizers/read.js";
-import { fixture, repoRoot } from "../helpers.js";
+import { fixture, runLineage } from "../helpers.js";
 
-/** The real binary, end to end (slow: one process per call). */
-function lineage(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ["--import", "tsx", join(repoRoot, "src", "cli", "main.ts"), ...args],
-    {
-      cwd: repoRoot,
-      encoding: "utf8",
-      env: { ...process.env, NO_COLOR: "1" },
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const lineage = (...args: string[]) => runLineage(args);
 
 /** The command in this process (for parse errors, which happen before anything is printed). */
 async function parseInProcess(...args: string[]): Promise<void> {
@@ -29,8 +15,8 @@ async function parseInProcess(...args: string[]): Promise<void> {
   await program.parseAsync(["compare", ...args], { from: "user" });
 }
 
-test("end to end: --json prints relation, sharedTokens, sameIdPrefix, explanation; exit 0", () => {
-  const { code, stdout, stderr } = lineage(
+test("end to end: --json prints relation, sharedTokens, sameIdPrefix, explanation; exit 0", async () => {
+  const { code, stdout, stderr } = await lineage(
     "tokenizer",
     "compare",
     fixture("zoo", "tokenizers", "T1x.model"),
@@ -48,8 +34,8 @@ test("end to end: --json prints relation, sharedTokens, sameIdPrefix, explanatio
   assert.equal(json.merges, null);
 });
 
-test("end to end: a missing path exits 1 with one line naming it, nothing on stdout", () => {
-  const missing = lineage(
+test("end to end: a missing path exits 1 with one line naming it, nothing on stdout", async () => {
+  const missing = await lineage(
     "tokenizer",
     "compare",
     "/nonexistent/tokenizer.model",
