@@ -259,7 +259,7 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
     );
   else if (verdict === "same-weights")
     summary.push(
-      `${sName} carries the weights of ${rName}; the differences are at the level of ${[...tags].filter((t) => ["quantized", "dtype-cast", "noised", "renamed", "transposed", "permuted", "rotated", "rescaled"].includes(t)).join(", ") || "layout changes"}.`,
+      `${sName} carries the weights of ${rName}; what differs is explained by ${sameWeightsChanges(tags)}.`,
     );
   else if (verdict === "derived")
     summary.push(
@@ -278,4 +278,22 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
       `${renamed.length} tensors carry other names (e.g. ${renamed[0]!.from} → ${renamed[0]!.to}): names say nothing about weights.`,
     );
   return { verdict, tags: [...tags], evidence, summary, warnings, unchangedShare, renamed };
+}
+
+/** Plain words for the operations a same-weights verdict found, e.g. "quantization and renaming". */
+const SAME_WEIGHTS_CHANGE_WORDS: Partial<Record<ChangeTag, string>> = {
+  quantized: "quantization",
+  "dtype-cast": "a change of number format",
+  noised: "added noise",
+  renamed: "renamed tensors",
+  transposed: "transposed storage",
+  permuted: "permuted hidden units",
+  rotated: "a rotation of the hidden space",
+  rescaled: "rescaling",
+};
+
+function sameWeightsChanges(tags: ReadonlySet<ChangeTag>): string {
+  const words = [...tags].flatMap((tag) => SAME_WEIGHTS_CHANGE_WORDS[tag] ?? []);
+  if (words.length === 0) return "layout changes";
+  return words.length === 1 ? words[0]! : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 }
