@@ -23,6 +23,7 @@ import {
   type MatrixKind,
   sampleDimensions,
 } from "./layer-features.js";
+import { matchUnrecognised } from "./match-unrecognised.js";
 import { alignNeurons } from "./neuron-match.js";
 import { looksBlockQuantized } from "./quantization-grid.js";
 import { findResidualBasis } from "./residual-basis.js";
@@ -152,7 +153,24 @@ export async function compareModels(
     throw error;
   }
   try {
-    return await compareOpen(suspectModel, referenceModel, suspectPath, referencePath, options, started);
+    const matched = await matchUnrecognised(suspectModel, referenceModel);
+    const result = await compareOpen(
+      matched.model,
+      referenceModel,
+      suspectPath,
+      referencePath,
+      options,
+      started,
+    );
+    result.timing.bytesRead += matched.bytesRead;
+    if (matched.byValue + matched.byShape > 0) {
+      result.warnings.push(
+        `${matched.byValue + matched.byShape} suspect tensors have names no naming rule knows; ` +
+          `${matched.byValue} were matched to the reference's tensors by value, ${matched.byShape} by shape alone` +
+          (matched.unmatched.length > 0 ? `; ${matched.unmatched.length} stay unmatched` : ""),
+      );
+    }
+    return result;
   } finally {
     await Promise.all([suspectModel.close(), referenceModel.close()]);
   }

@@ -7,8 +7,11 @@ import { solveAssignment } from "./stats/assignment.js";
 
 /** Neuron matching is O(n³); wider matrices are compared neuron-for-neuron as stored. */
 export const MAX_MATCHED_NEURONS = 4096;
-/** Median |cos| of same-index neurons above which the stored order is taken as is. */
+/** Median |cos| of same-index neurons above which the stored order is taken as is… */
 const IN_ORDER = 0.9;
+/** …unless some neuron has left its place: |cos| with its same-index twin below this (training moves a
+ * neuron by a few degrees; a permutation that keeps most heads in place moves the others completely). */
+const MOVED = 0.5;
 
 export interface NeuronAlignment {
   /** Suspect values rearranged (and rescaled) to the reference's neuron order. */
@@ -61,7 +64,8 @@ export function alignNeurons(
   let order: Int32Array = Int32Array.from({ length: n }, (_, i) => i);
   const diagonal = s.map((v, i) => Math.abs(dot(v, r[i]!)) / (sn[i]! * rn[i]!));
   let permuted = false;
-  if (median(diagonal) < IN_ORDER && n <= MAX_MATCHED_NEURONS) {
+  const moved = diagonal.some((c) => c < MOVED);
+  if ((median(diagonal) < IN_ORDER || moved) && n <= MAX_MATCHED_NEURONS) {
     const cost = new Float64Array(n * n);
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) cost[i * n + j] = 1 - Math.abs(dot(r[i]!, s[j]!)) / (rn[i]! * sn[j]!);

@@ -48,6 +48,23 @@ const cases: [string, string, string[], VariantOptions, string[], string[]][] = 
     ["same-weights"],
     ["permuted"],
   ],
+  [
+    "permuted base-a (some heads left in place)",
+    baseA,
+    ["permute"],
+    { seed: 1 },
+    ["same-weights"],
+    ["permuted"],
+  ],
+  ["invented names no rule knows", baseA, ["rename"], { naming: "invented" }, ["same-weights"], ["renamed"]],
+  [
+    "invented names on a permuted copy",
+    baseA,
+    ["permute", "rename"],
+    { naming: "invented", seed: 1 },
+    ["same-weights"],
+    ["renamed", "permuted"],
+  ],
   ["rotated residual stream", stories, ["rotate"], { seed: 4 }, ["same-weights"], ["rotated"]],
   ["rescaled neurons", stories, ["rescale"], { seed: 5 }, ["same-weights"], ["rescaled"]],
   ["Gaussian noise", stories, ["noise"], { sigma: 0.05 }, ["same-weights"], ["noised"]],
@@ -98,5 +115,22 @@ test("base-a with its last layer removed is derived, layers-removed", async () =
   assert.deepEqual(
     result.changes.layerMapping.map((m) => m.referenceLayer),
     [0, 1, 2],
+  );
+});
+
+test("invented names hide neither a fine-tune nor independence", async () => {
+  const fineTune = join(dir, "a-sft-invented");
+  const independent = join(dir, "base-b-invented");
+  await makeVariant(fixture("zoo", "a-sft"), ["rename"], fineTune, { naming: "invented" });
+  await makeVariant(fixture("zoo", "base-b"), ["rename"], independent, { naming: "invented" });
+  const derived = await compareModels(fineTune, baseA, { permutations: 50 });
+  assert.equal(derived.verdict, "derived", `got ${derived.verdict} [${derived.tags}]`);
+  assert.ok(derived.tags.includes("renamed"));
+  assert.ok(derived.warnings.some((w) => /39 were matched to the reference's tensors by value/.test(w)));
+  const unrelatedWeights = await compareModels(independent, baseA, { permutations: 50 });
+  assert.equal(unrelatedWeights.verdict, "architecture-only", `got ${unrelatedWeights.verdict}`);
+  assert.ok(unrelatedWeights.pValue > 1e-3);
+  assert.ok(
+    unrelatedWeights.warnings.some((w) => /0 were matched to the reference's tensors by value/.test(w)),
   );
 });
