@@ -88,9 +88,16 @@ export class WasmKernels {
 }
 
 let cached: WasmKernels | null | undefined;
+let enabled = true;
+
+/** Switch the kernels off (true → the pure-TS path everywhere), e.g. to benchmark both paths. */
+export function disableWasmKernels(disabled: boolean): void {
+  enabled = !disabled;
+}
 
 /** The kernels, instantiated once; undefined when unavailable or disabled (LINEAGE_NO_WASM=1). */
 export function wasmKernels(): WasmKernels | undefined {
+  if (!enabled) return undefined;
   if (cached === undefined) {
     cached = null;
     const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
