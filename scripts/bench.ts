@@ -6,7 +6,9 @@
  * BF16, F16, Q8_0, Q4_0 and Q4_K tensors of ~64 MiB each (valid blocks with sane fp16 scales), then
  * for each type measures (best of `--repeat` runs):
  *   read     reading the tensors' bytes in `--chunk-mb` chunks through one file handle (the I/O limit),
- *   decode   GgufStore.readChunks + TensorStatsAccumulator on the main thread,
+ *   TS       GgufStore.readChunks + TensorStatsAccumulator, pure TypeScript (WASM kernels disabled),
+ *   WASM     the same with the WebAssembly SIMD moments kernel (decode still TS),
+ *   fused    BF16 only: chunks read straight into WASM memory, decoded and summed there,
  *   workers  the same split across `--workers` worker threads (tensors dealt round-robin).
  * The folder is deleted afterwards (`--keep` keeps it). The file was just written, so reads come from
  * the page cache when it fits in RAM: the "read" column is then the page-cache limit, not the disk's.
@@ -17,6 +19,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { statsOfTensor, type TensorStats } from "../src/fingerprint/tensor-stats.js";
+import { disableWasmKernels, wasmKernels } from "../src/fingerprint/wasm-kernels.js";
 import { requireGgmlType } from "../src/formats/gguf/ggml-types.js";
 import { floatToBf16, floatToHalf } from "../src/formats/gguf/half.js";
 import { GgufStore } from "../src/formats/gguf/store.js";
@@ -124,6 +127,27 @@ async function readAll(path: string, ranges: { offset: number; byteLength: numbe
   return checksum;
 }
 
+/** BF16 only: file bytes read straight into WebAssembly memory, decoded and summed there (zero copy). */
+async function fusedBf16(path: string, ranges: { offset: number; byteLength: number }[], chunkBytes: number) {
+  const kernels = wasmKernels();
+  if (kernels === undefined) throw new Error("WASM kernels unavailable");
+  const handle = await openFile(path, "r");
+  const out = new Float64Array(4);
+  let total = 0;
+  for (const range of ranges) {
+    for (let done = 0; done < range.byteLength; ) {
+      const length = Math.min(chunkBytes, range.byteLength - done);
+      const target = kernels.input(length, 16 + 4096 * 4);
+      const { bytesRead } = await handle.read(target, 0, length, range.offset + done);
+      if (!kernels.momentsBf16(target.subarray(0, bytesRead), 0, out)) throw new Error("non-finite");
+      total += out[0]!;
+      done += bytesRead;
+    }
+  }
+  await handle.close();
+  return total;
+}
+
 async function decodeAll(store: GgufStore, names: string[], chunkBytes: number): Promise<TensorStats[]> {
   const stats: TensorStats[] = [];
   for (const name of names) stats.push(await statsOfTensor(store, name, { chunkBytes }));
@@ -208,11 +232,11 @@ async function main() {
     );
     const pool = workerCount > 0 ? await startPool(path, workerCount, chunkBytes) : undefined;
     const gbps = (bytes: number, seconds: number) => (bytes / GB / seconds).toFixed(2);
-    const header = ["type", "GB", "read", "read/CPU-s", "decode", "decode/CPU-s"];
+    const header = ["type", "GB", "read", "read/CPU-s", "TS", "TS/CPU-s", "WASM", "WASM/CPU-s"];
     if (pool) header.push(`${workerCount} workers`);
     header.push("Melem/CPU-s", "vs read");
     console.log(`\nthroughput in GB/s of file bytes (wall clock, and per CPU-second of the process)`);
-    console.log(header.map((h) => h.padStart(14)).join(""));
+    console.log(header.map((h) => h.padStart(12)).join(""));
     for (const typeName of TYPES) {
       const tensors = store.tensors.filter((t) => t.dtype === typeName);
       const names = tensors.map((t) => t.name);
@@ -220,10 +244,17 @@ async function main() {
       const elements = tensors.reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
       let read: Timing | undefined;
       let single: Timing | undefined;
+      let pureTs: Timing | undefined;
+      let fused: Timing | undefined;
       let parallel: Timing | undefined;
       let reference: TensorStats[] = [];
       for (let r = 0; r < repeat; r++) {
         read = best(read, await measure(() => readAll(path, tensors, chunkBytes)));
+        disableWasmKernels(true);
+        pureTs = best(pureTs, await measure(() => decodeAll(store, names, chunkBytes)));
+        disableWasmKernels(false);
+        if (typeName === "BF16")
+          fused = best(fused, await measure(() => fusedBf16(path, tensors, chunkBytes)));
         single = best(
           single,
           await measure(async () => {
@@ -248,12 +279,20 @@ async function main() {
         (bytes / GB).toFixed(2),
         gbps(bytes, r.wall),
         gbps(bytes, r.cpu),
+        gbps(bytes, pureTs!.wall),
+        gbps(bytes, pureTs!.cpu),
         gbps(bytes, d.wall),
         gbps(bytes, d.cpu),
       ];
       if (parallel) row.push(gbps(bytes, parallel.wall));
       row.push((elements / 1e6 / d.cpu).toFixed(0), `${((r.wall / fastest) * 100).toFixed(0)}%`);
-      console.log(row.map((cell) => cell.padStart(14)).join(""));
+      console.log(row.map((cell) => cell.padStart(12)).join(""));
+      if (fused) {
+        const share = `${((r.wall / fused.wall) * 100).toFixed(0)}%`;
+        console.log(
+          `${"BF16 fused".padStart(12)}  zero-copy read into WASM + decode + moments: ${gbps(bytes, fused.wall)} GB/s wall, ${gbps(bytes, fused.cpu)} GB/s per CPU-s, ${share} of read speed`,
+        );
+      }
       const sample = reference[0];
       if (sample && !(Number.isFinite(sample.mean) && Number.isFinite(sample.std))) {
         throw new Error(`${typeName}: statistics are not finite`);
@@ -263,7 +302,7 @@ async function main() {
     await store.close();
     console.log(`\npeak RSS ${rssMB()} MB (process.resourceUsage().maxRSS, whole run incl. writing)`);
     console.log(
-      `chunks of ${values["chunk-mb"]} MiB, best of ${repeat} runs; "vs read" = read time / fastest decode time;`,
+      `chunks of ${values["chunk-mb"]} MiB, best of ${repeat} runs; "vs read" = read time / fastest WASM-path decode time;`,
     );
     console.log(
       `load average while running: ${loadavg()

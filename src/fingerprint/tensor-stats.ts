@@ -11,6 +11,8 @@
  *   result does not depend on how the tensor was cut into chunks (beyond rounding).
  */
 
+import { wasmKernels } from "./wasm-kernels.js";
+
 export interface TensorStats {
   count: number;
   finiteCount: number;
@@ -25,6 +27,9 @@ export interface TensorStats {
 
 const scratch = new Float64Array(4);
 
+/** Below this many values the copy into WebAssembly memory is not worth it. */
+const WASM_MIN_VALUES = 4096;
+
 /**
  * Sum and sum of squares of (value − shift), min and max of `values[start..end)` into `out`, for a
  * chunk with no NaN or infinity: two accumulator lanes and no NaN test per value. A NaN or ±Inf
@@ -32,6 +37,19 @@ const scratch = new Float64Array(4);
  * caller redoes the chunk carefully.
  */
 function finiteMoments(
+  values: Float32Array,
+  start: number,
+  end: number,
+  shift: number,
+  out: Float64Array,
+): boolean {
+  const kernels = end - start >= WASM_MIN_VALUES ? wasmKernels() : undefined;
+  if (kernels !== undefined) return kernels.momentsF32(values, start, end, shift, out);
+  return finiteMomentsTs(values, start, end, shift, out);
+}
+
+/** The pure-TS reference of `finiteMoments` (also the fallback when WebAssembly is unavailable). */
+export function finiteMomentsTs(
   values: Float32Array,
   start: number,
   end: number,
