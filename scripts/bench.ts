@@ -204,7 +204,7 @@ async function main() {
       dir: { type: "string" },
       workers: { type: "string", default: "2" },
       repeat: { type: "string", default: "2" },
-      "chunk-mb": { type: "string", default: "1" },
+      "chunk-mb": { type: "string", default: "4" },
       keep: { type: "boolean", default: false },
     },
   });
