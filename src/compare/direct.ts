@@ -2,8 +2,9 @@
  * Direct similarity of two tensors already in the same basis: bit equality, relative error, centred
  * correlation (never raw cosine: norm weights all start at 1), and how structured the residual is.
  */
+
+import { centredCorrelation } from "../stats/correlation.js";
 import { balanceResidual, spectralRatio } from "./linalg/spectral.js";
-import { centredCorrelation } from "./stats/correlation.js";
 
 /** Residuals whose top singular value stays this close to the i.i.d. edge are rounding or noise. */
 export const UNSTRUCTURED_RATIO = 1.6;

@@ -13,8 +13,8 @@
 import type { TensorInfo } from "../formats/tensor-store.js";
 import type { CanonicalModel, CanonicalTensor, LayoutTransform } from "../naming/canonical-model.js";
 import { applyTransforms } from "../naming/transforms.js";
+import { centredCorrelation } from "../stats/correlation.js";
 import { solveAssignment } from "./stats/assignment.js";
-import { centredCorrelation } from "./stats/correlation.js";
 
 /** |centred correlation| above which two tensors are taken to hold the same (possibly trained) values:
  * independently trained tensors sit near 0, fine-tuned copies near 1 (zoo: ≥ 0.8 after 400 steps). */

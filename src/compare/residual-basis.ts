@@ -4,9 +4,9 @@
  * permutations and sign flips of hidden units, and any rotation of the residual stream).
  */
 
+import { centredCorrelation } from "../stats/correlation.js";
 import { type Matrix, matrix } from "./linalg/matrix.js";
 import { procrustes } from "./linalg/procrustes.js";
-import { centredCorrelation } from "./stats/correlation.js";
 
 /** One-sided Jacobi costs hidden³ per sweep; beyond this width the rotation search is skipped. */
 export const MAX_ROTATION_WIDTH = 1024;

@@ -2,6 +2,7 @@
  * The little dense linear algebra the weight fingerprint needs: row-major float32 matrices, products
  * with one small side (a few hundred anchor rows), centred correlation and a seeded permutation source.
  */
+import { centredCorrelation } from "../stats/correlation.js";
 
 /**
  * `A · Bᵀ` for row-major `A` [m × n] and `B` [p × n]; the inner loop runs over contiguous memory.
@@ -125,27 +126,7 @@ export function upperIndex(i: number, j: number, n: number): number {
 
 /** Pearson correlation (centred cosine) of two equally long vectors; 0 when either is constant. */
 export function correlation(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  if (n === 0 || y.length !== n) return 0;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i]!;
-    my += y[i]!;
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i]! - mx;
-    const dy = y[i]! - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+  return x.length === y.length ? centredCorrelation(x, y) : 0;
 }
 
 /** Deterministic 32-bit generator (mulberry32): the same seed gives the same permutation null everywhere. */

@@ -7,7 +7,6 @@ import { spectralRatio } from "../../src/compare/linalg/spectral.js";
 import { svd } from "../../src/compare/linalg/svd.js";
 import { solveAssignment } from "../../src/compare/stats/assignment.js";
 import { gram, permutationTestCka, unbiasedCka } from "../../src/compare/stats/cka.js";
-import { centredCorrelation, spearman } from "../../src/compare/stats/correlation.js";
 import {
   chiSquareSfEven,
   erfc,
@@ -16,6 +15,7 @@ import {
   normalSf,
 } from "../../src/compare/stats/distributions.js";
 import { randomPermutation, seededRandom } from "../../src/compare/stats/rng.js";
+import { centredCorrelation, spearman } from "../../src/stats/correlation.js";
 
 const random = seededRandom(1);
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

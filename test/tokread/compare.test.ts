@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { rankAgreement } from "../../src/stats/correlation.js";
 import { compareVocabularies } from "../../src/tokenizers/compare/compare-vocabularies.js";
-import { spearman } from "../../src/tokenizers/compare/statistics.js";
 import { readVocabulary } from "../../src/tokenizers/read.js";
 import type { Vocabulary } from "../../src/tokenizers/vocabulary.js";
 import { fixture } from "../helpers.js";
@@ -14,12 +14,12 @@ function load(...parts: string[]): Promise<Vocabulary> {
   return cache.get(path)!;
 }
 
-test("spearman: perfect, reversed, ties and too few pairs", () => {
-  assert.equal(spearman([1, 2, 3, 4], [10, 20, 30, 40]), 1);
-  assert.equal(spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1);
-  assert.ok(Math.abs(spearman([1, 2, 2, 3], [1, 2, 3, 4])! - 0.9487) < 1e-4);
-  assert.equal(spearman([1, 2], [1, 2]), undefined);
-  assert.equal(spearman([1, 1, 1], [1, 2, 3]), undefined);
+test("rankAgreement (Spearman): perfect, reversed, ties and too few pairs", () => {
+  assert.equal(rankAgreement([1, 2, 3, 4], [10, 20, 30, 40]), 1);
+  assert.equal(rankAgreement([1, 2, 3, 4], [4, 3, 2, 1]), -1);
+  assert.ok(Math.abs(rankAgreement([1, 2, 2, 3], [1, 2, 3, 4])! - 0.9487) < 1e-4);
+  assert.equal(rankAgreement([1, 2], [1, 2]), undefined);
+  assert.equal(rankAgreement([1, 1, 1], [1, 2, 3]), undefined);
 });
 
 test("phi-3 vs llama-spm: extended by 64 appended tokens, every Llama id kept, EOS moved", async () => {

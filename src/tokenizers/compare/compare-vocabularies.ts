@@ -4,13 +4,14 @@
  * on same-id agreement and on the order shared tokens were learned in; raw overlap alone is never
  * taken as lineage (see thresholds.ts for the calibration).
  */
+
+import { rankAgreement } from "../../stats/correlation.js";
 import type { Vocabulary } from "../vocabulary.js";
 import { explainComparison } from "./explain.js";
 import { isMergedToken, isSpecialKind, type KeyedVocabulary, keyVocabulary, summarize } from "./keyed.js";
 import { compareMerges } from "./merges.js";
 import { decideRelation, type IdAgreement, type OrderAgreement } from "./relation-rules.js";
 import { compareSpecialTokens } from "./special.js";
-import { spearman } from "./statistics.js";
 import { MIN_ORDER_SAMPLE } from "./thresholds.js";
 import type { VocabularyComparison } from "./types.js";
 
@@ -66,10 +67,10 @@ function compareOrder(a: KeyedVocabulary, b: KeyedVocabulary): OrderAgreement {
     sharedTokens,
     sharedMergedTokens: idsA.length,
     mergedContainment: Math.min(mergedA, mergedB) === 0 ? 0 : idsA.length / Math.min(mergedA, mergedB),
-    orderAgreement: enough ? spearman(idsA, idsB) : undefined,
+    orderAgreement: enough ? rankAgreement(idsA, idsB) : undefined,
     scoreAgreement:
       enough && scoresA !== undefined && scoresB !== undefined
-        ? spearman(
+        ? rankAgreement(
             idsA.map((id) => scoresA[id]!),
             idsB.map((id) => scoresB[id]!),
           )

@@ -1,7 +1,8 @@
 /** Agreement of two BPE merge lists, compared as byte pairs so conventions do not matter. */
+
+import { rankAgreement } from "../../stats/correlation.js";
 import { tokenStringLatin1 } from "../token-bytes.js";
 import type { Vocabulary } from "../vocabulary.js";
-import { spearman } from "./statistics.js";
 import { MIN_ORDER_SAMPLE } from "./thresholds.js";
 import type { MergeAgreement } from "./types.js";
 
@@ -47,6 +48,6 @@ export function compareMerges(a: Vocabulary, b: Vocabulary): MergeAgreement | un
     b: b.merges.length,
     shared,
     share: shared / Math.min(a.merges.length, b.merges.length),
-    orderAgreement: shared >= MIN_ORDER_SAMPLE ? spearman(ranksA, ranksB) : undefined,
+    orderAgreement: shared >= MIN_ORDER_SAMPLE ? rankAgreement(ranksA, ranksB) : undefined,
   };
 }
