@@ -20,6 +20,19 @@ import type { ArchitectureSummary } from "../architecture/summary.js";
 import type { ModelSource } from "../formats/model-source.js";
 import type { TensorInfo } from "../formats/tensor-store.js";
 
+/** The parts of a dense layer in canonical order (norm, attention, norm, MLP). */
+export const CANONICAL_LAYER_PARTS = [
+  "attn_norm",
+  "attn.q",
+  "attn.k",
+  "attn.v",
+  "attn.o",
+  "mlp_norm",
+  "mlp.gate",
+  "mlp.up",
+  "mlp.down",
+] as const;
+
 /** A layout change applied to stored bytes to reach the canonical layout. */
 export type LayoutTransform =
   | { kind: "transpose" }

@@ -4,7 +4,7 @@
  */
 import { basename } from "node:path";
 import pc from "picocolors";
-import type { LayoutTransform } from "../naming/canonical-model.js";
+import { CANONICAL_LAYER_PARTS, type LayoutTransform } from "../naming/canonical-model.js";
 import type { InspectReport, InspectTensor } from "./inspect-report.js";
 
 /** Unrecognised tensors listed by name before the rest are counted. */
@@ -36,22 +36,7 @@ function transformHint(transforms: LayoutTransform[][]): string {
 }
 
 /** Display order of canonical names within the model and within a layer. */
-const ORDER = [
-  "embed",
-  "attn_norm",
-  "attn.q",
-  "attn.k",
-  "attn.v",
-  "attn.o",
-  "mlp_norm",
-  "mlp.gate",
-  "mlp.up",
-  "mlp.down",
-  "moe.router",
-  "moe.experts",
-  "final_norm",
-  "lm_head",
-];
+const ORDER = ["embed", ...CANONICAL_LAYER_PARTS, "moe.router", "moe.experts", "final_norm", "lm_head"];
 
 function rank(tensor: InspectTensor): [number, number, number, string] {
   const label = labelOf(tensor);

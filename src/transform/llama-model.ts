@@ -9,6 +9,7 @@
  */
 import type { EncodableDtype } from "../formats/encode.js";
 import type { Llama2cHeader } from "../formats/llama2c/header.js";
+import { CANONICAL_LAYER_PARTS } from "../naming/canonical-model.js";
 import type { NamingScheme } from "./naming-schemes.js";
 
 /** Which rows of q/k a rotary pair occupies: `interleaved` (2j, 2j+1: Meta, llama2.c) or `half`
@@ -55,17 +56,7 @@ export function headDim(config: LlamaConfig): number {
   return config.dim / config.nHeads;
 }
 
-export const LAYER_PARTS = [
-  "attn_norm",
-  "attn.q",
-  "attn.k",
-  "attn.v",
-  "attn.o",
-  "mlp_norm",
-  "mlp.gate",
-  "mlp.up",
-  "mlp.down",
-] as const;
+export const LAYER_PARTS = CANONICAL_LAYER_PARTS;
 
 export type LayerPart = (typeof LAYER_PARTS)[number];
 
