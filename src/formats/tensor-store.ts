@@ -2,6 +2,7 @@
  * The one interface every weight format implements: a table of tensors and positional reads of one
  * tensor at a time, decoded to float32. Nothing here holds a whole model in memory.
  */
+import { FormatError } from "../errors.js";
 
 export type WeightFormat = "safetensors" | "gguf" | "llama2c";
 
@@ -30,6 +31,14 @@ export interface TensorStore {
   get(name: string): TensorInfo | undefined;
   /** Read one tensor and decode it to float32, row-major in `shape` order. */
   read(name: string): Promise<Float32Array>;
+  /**
+   * Read some rows of a tensor, decoded to float32 and concatenated in the order given:
+   * [rows.length, last dim]. Rows are those of the matrix view (every dimension but the last
+   * flattened; a 1-D tensor has one value per row), in any order, repeats allowed.
+   * Optional: stores that cannot read rows positionally leave it out and `readTensorRows` falls back
+   * to a whole read.
+   */
+  readRows?(name: string, rows: readonly number[]): Promise<Float32Array>;
   /** Release file handles. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -38,4 +47,38 @@ export function elementCount(shape: readonly number[]): number {
   let count = 1;
   for (const dim of shape) count *= dim;
   return count;
+}
+
+/**
+ * Rows of a stored tensor (see `TensorStore.readRows`): the store's positional row read when it has
+ * one, else the whole tensor read and the rows copied out. Throws a FormatError for a row outside the
+ * tensor.
+ */
+export async function readTensorRows(
+  store: TensorStore,
+  name: string,
+  rows: readonly number[],
+): Promise<Float32Array> {
+  const info = store.get(name);
+  if (info === undefined) throw new FormatError("no such tensor", { file: store.files[0], field: name });
+  const { rows: outer, cols: width } = matrixView(info.shape);
+  for (const row of rows) {
+    if (!Number.isInteger(row) || row < 0 || row >= outer) {
+      throw new FormatError(`row ${row} outside ${outer} rows`, { file: info.file, field: `tensor ${name}` });
+    }
+  }
+  if (store.readRows !== undefined) return store.readRows(name, rows);
+  const all = await store.read(name);
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((row, i) => out.set(all.subarray(row * width, (row + 1) * width), i * width));
+  return out;
+}
+
+/** A tensor seen as a matrix: rows = product of every dimension but the last, cols = the last
+ * (a 1-D tensor is n rows of 1, a scalar 1 row of 1). Layout transforms and row reads use this view. */
+export function matrixView(shape: readonly number[]): { rows: number; cols: number } {
+  if (shape.length === 0) return { rows: 1, cols: 1 };
+  if (shape.length === 1) return { rows: shape[0]!, cols: 1 };
+  const cols = shape[shape.length - 1]!;
+  return { rows: elementCount(shape) / Math.max(1, cols), cols };
 }

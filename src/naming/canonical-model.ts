@@ -67,5 +67,11 @@ export interface CanonicalModel {
   get(canonical: string): CanonicalTensor | undefined;
   /** Read a canonical tensor as float32 in canonical layout. */
   read(canonical: string): Promise<Float32Array>;
+  /**
+   * Read some rows of a canonical tensor (rows of its matrix view: every dimension but the last
+   * flattened) in canonical layout: [rows.length, last dim], in the order given. Positional reads of
+   * just those rows where the layout allows; a transposed tensor is read whole.
+   */
+  readRows(canonical: string, rows: readonly number[]): Promise<Float32Array>;
   close(): Promise<void>;
 }

@@ -6,11 +6,12 @@ import { declaredArchitecture } from "../architecture/declared.js";
 import { summarizeArchitecture } from "../architecture/summarize.js";
 import { FormatError } from "../errors.js";
 import { type ModelSource, openModelSource } from "../formats/model-source.js";
+import { matrixView, readTensorRows } from "../formats/tensor-store.js";
 import type { CanonicalModel, CanonicalTensor } from "./canonical-model.js";
 import { mapTensorNames } from "./map-names.js";
 import type { NamingContext } from "./rule.js";
 import { rulesFor } from "./rule-sets.js";
-import { applyTransforms } from "./transforms.js";
+import { applyTransforms, storedRows } from "./transforms.js";
 
 /** Build the canonical view of an already opened model source (closing it closes the source's store). */
 export function createCanonicalModel(source: ModelSource): CanonicalModel {
@@ -28,6 +29,26 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
   const byName = new Map<string, CanonicalTensor>(
     mapping.tensors.map((tensor) => [tensor.canonical, tensor]),
   );
+  const require = (canonical: string): CanonicalTensor => {
+    const tensor = byName.get(canonical);
+    if (tensor === undefined) {
+      throw new FormatError("no tensor of this canonical name", { file: source.path, field: canonical });
+    }
+    return tensor;
+  };
+  const withContext = async <T>(tensor: CanonicalTensor, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof FormatError && error.file === undefined) {
+        throw new FormatError(error.message, {
+          file: source.path,
+          field: `${tensor.canonical} (${tensor.source.name})`,
+        });
+      }
+      throw error;
+    }
+  };
   return {
     source,
     architecture: summary.architecture,
@@ -36,22 +57,28 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
     notes: [...summary.notes, ...mapping.notes],
     get: (canonical) => byName.get(canonical),
     async read(canonical) {
-      const tensor = byName.get(canonical);
-      if (tensor === undefined) {
-        throw new FormatError("no tensor of this canonical name", { file: source.path, field: canonical });
-      }
-      const data = await source.store.read(tensor.source.name);
-      try {
-        return applyTransforms(data, tensor.source.shape, tensor.transforms);
-      } catch (error) {
-        if (error instanceof FormatError) {
-          throw new FormatError(error.message, {
-            file: source.path,
-            field: `${canonical} (${tensor.source.name})`,
-          });
-        }
-        throw error;
-      }
+      const tensor = require(canonical);
+      return withContext(tensor, async () =>
+        applyTransforms(await source.store.read(tensor.source.name), tensor.source.shape, tensor.transforms),
+      );
+    },
+    async readRows(canonical, rows) {
+      const tensor = require(canonical);
+      return withContext(tensor, async () => {
+        const stored = storedRows(tensor.source.shape, tensor.transforms, rows);
+        if (stored !== undefined) return readTensorRows(source.store, tensor.source.name, stored);
+        const all = applyTransforms(
+          await source.store.read(tensor.source.name),
+          tensor.source.shape,
+          tensor.transforms,
+        );
+        const { rows: count, cols } = matrixView(tensor.shape);
+        const outside = rows.find((row) => !Number.isInteger(row) || row < 0 || row >= count);
+        if (outside !== undefined) throw new FormatError(`row ${outside} outside ${count} rows`);
+        const out = new Float32Array(rows.length * cols);
+        rows.forEach((row, i) => out.set(all.subarray(row * cols, (row + 1) * cols), i * cols));
+        return out;
+      });
     },
     close: () => source.store.close(),
   };

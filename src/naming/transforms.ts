@@ -178,3 +178,55 @@ export function applyTransforms(
   }
   return data;
 }
+
+/**
+ * The stored rows that `rows` of the transformed matrix come from (the matrix view of `shape`, see
+ * `applyTransforms`), or undefined when a transform mixes rows and columns (a transpose), so that rows
+ * cannot be read on their own. Throws when a row lies outside the transformed matrix.
+ */
+export function storedRows(
+  shape: readonly number[],
+  transforms: readonly LayoutTransform[],
+  rows: readonly number[],
+): number[] | undefined {
+  const matrices = [asMatrix(shape)];
+  for (const transform of transforms) {
+    if (transform.kind === "transpose") return undefined;
+    matrices.push(step(matrices[matrices.length - 1]!, transform));
+  }
+  const last = matrices[matrices.length - 1]!;
+  for (const row of rows) {
+    if (!Number.isInteger(row) || row < 0 || row >= last.rows)
+      invalid(`row ${row} outside ${last.rows} rows`);
+  }
+  let mapped = [...rows];
+  for (let t = transforms.length - 1; t >= 0; t--) {
+    const transform = transforms[t]!;
+    const input = matrices[t]!;
+    switch (transform.kind) {
+      case "transpose":
+        return undefined;
+      case "slice-rows":
+        mapped = mapped.map((row) => transform.start + row);
+        break;
+      case "slice-rows-interleaved": {
+        const per = rowsPerPart(input.rows, transform.heads, transform.parts);
+        const kept = (transform.partCount ?? 1) * per;
+        mapped = mapped.map(
+          (row) => (Math.floor(row / kept) * transform.parts + transform.part) * per + (row % kept),
+        );
+        break;
+      }
+      case "unpermute-rope": {
+        const half = rowsPerPart(input.rows, transform.heads, 2);
+        mapped = mapped.map((row) => {
+          const head = Math.floor(row / (2 * half));
+          const within = row % (2 * half);
+          return head * 2 * half + (within % half) * 2 + Math.floor(within / half);
+        });
+        break;
+      }
+    }
+  }
+  return mapped;
+}
