@@ -68,9 +68,16 @@ export async function readTensorRows(
     }
   }
   if (store.readRows !== undefined) return store.readRows(name, rows);
-  const all = await store.read(name);
-  const out = new Float32Array(rows.length * width);
-  rows.forEach((row, i) => out.set(all.subarray(row * width, (row + 1) * width), i * width));
+  return gatherRows(await store.read(name), width, rows);
+}
+
+/** Rows `rows` (in that order) of a row-major matrix with `cols` columns, copied into one array. */
+export function gatherRows(data: Float32Array, cols: number, rows: readonly number[]): Float32Array {
+  const out = new Float32Array(rows.length * cols);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    out.set(data.subarray(row * cols, (row + 1) * cols), i * cols);
+  }
   return out;
 }
 

@@ -6,7 +6,7 @@ import { declaredArchitecture } from "../architecture/declared.js";
 import { summarizeArchitecture } from "../architecture/summarize.js";
 import { FormatError } from "../errors.js";
 import { type ModelSource, openModelSource } from "../formats/model-source.js";
-import { matrixView, readTensorRows } from "../formats/tensor-store.js";
+import { gatherRows, matrixView, readTensorRows } from "../formats/tensor-store.js";
 import type { CanonicalModel, CanonicalTensor } from "./canonical-model.js";
 import { mapTensorNames } from "./map-names.js";
 import type { NamingContext } from "./rule.js";
@@ -75,9 +75,7 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
         const { rows: count, cols } = matrixView(tensor.shape);
         const outside = rows.find((row) => !Number.isInteger(row) || row < 0 || row >= count);
         if (outside !== undefined) throw new FormatError(`row ${outside} outside ${count} rows`);
-        const out = new Float32Array(rows.length * cols);
-        rows.forEach((row, i) => out.set(all.subarray(row * cols, (row + 1) * cols), i * cols));
-        return out;
+        return gatherRows(all, cols, rows);
       });
     },
     close: () => source.store.close(),
