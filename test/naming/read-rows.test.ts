@@ -12,7 +12,7 @@ import { fixture } from "../helpers.js";
 
 function rowsOf(data: Float32Array, cols: number, rows: readonly number[]): Float32Array {
   const out = new Float32Array(rows.length * cols);
-  rows.forEach((row, i) => out.set(data.subarray(row * cols, (row + 1) * cols), i * cols));
+  for (const [i, row] of rows.entries()) out.set(data.subarray(row * cols, (row + 1) * cols), i * cols);
   return out;
 }
 
