@@ -134,3 +134,8 @@ test(
     assert.deepEqual(tokens, await storedTokens());
   },
 );
+
+test("the version-2 Q8_0 export (export.py --version 2) read through the canonical view tells the same story", async () => {
+  const text = await decode(await canonicalTokens(fixture("stories260k", "stories260K_q80.bin")));
+  assert.ok(text.startsWith(EXPECTED), text);
+});
