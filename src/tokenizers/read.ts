@@ -13,6 +13,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FormatError, InputNotFoundError } from "../errors.js";
+import { firstShardName } from "../formats/gguf/split.js";
 import { parseLlama2cHeader, VERSIONED_HEADER_BYTES } from "../formats/llama2c/header.js";
 import { readGgufVocabulary } from "./readers/gguf.js";
 import { readLlama2cTokenizer } from "./readers/llama2c.js";
@@ -69,6 +70,9 @@ async function readFolder(folder: string): Promise<Vocabulary> {
   if (tiktoken !== undefined) return readTiktoken(join(folder, tiktoken));
   const ggufs = sorted.filter((name) => name.endsWith(".gguf"));
   if (ggufs.length === 1) return readGgufVocabulary(join(folder, ggufs[0]!));
+  // A split GGUF keeps its vocabulary in the first shard.
+  const firstShard = firstShardName(ggufs);
+  if (firstShard !== undefined) return readGgufVocabulary(join(folder, firstShard));
   throw new FormatError(
     ggufs.length > 1
       ? `folder holds ${ggufs.length} .gguf files and no tokenizer file: name the one to read`
