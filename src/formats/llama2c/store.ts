@@ -2,7 +2,8 @@
  * A TensorStore over a llama2.c `.bin` checkpoint. The header is validated and the file's size must be
  * exactly what the header implies, so a file that merely starts with seven small integers is not taken
  * for a checkpoint. Tensors carry Meta's names (see layout.ts); dtype is `F32`, or `Q8_G{n}` for
- * version-2 int8 tensors with one float32 scale per group of n values.
+ * version-2 int8 tensors with one float32 scale per group of n values (`byteLength` counts both, since
+ * export.py writes each tensor's scales right after its values).
  */
 import { FormatError } from "../../errors.js";
 import { decodeToFloat32 } from "../decode.js";
@@ -45,7 +46,11 @@ export class Llama2cStore implements TensorStore {
         shape: tensor.shape,
         file: file.path,
         offset: tensor.offset,
-        byteLength: tensor.byteLength,
+        // On disk, a version-2 tensor is its int8 values and then its float32 scales.
+        byteLength:
+          tensor.encoding.kind === "f32"
+            ? tensor.byteLength
+            : tensor.byteLength + (tensor.byteLength / tensor.encoding.groupSize) * 4,
       };
       infos.push(info);
       this.byName.set(tensor.name, { info, layout: tensor });
@@ -126,6 +131,15 @@ export class Llama2cStore implements TensorStore {
       await this.file.read(scaleOffset + firstGroup * 4, groups * 4, `${field} scales`),
       "F32",
     );
+    // export.py's scales are max|w| / 127: finite and never negative. Anything else means the bytes are
+    // not laid out as version 2 says (e.g. a draft export that wrote all scales after all values).
+    const bad = scales.findIndex((scale) => !(scale >= 0) || !Number.isFinite(scale));
+    if (bad >= 0) {
+      throw new FormatError(
+        `scale #${firstGroup + bad} is ${scales[bad]}, not a Q8_0 scale (max|w|/127): the file is not laid out as llama2.c's version 2 (int8 values, then that tensor's float32 scales)`,
+        { file: this.file.path, field: `${field} scales` },
+      );
+    }
     const out = new Float32Array(count);
     const ints = new Int8Array(values.buffer, values.byteOffset, values.byteLength);
     for (let i = 0; i < count; ) {
