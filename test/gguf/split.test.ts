@@ -79,6 +79,7 @@ test("given shard 1, every shard is read: all tensors, their own files and value
     );
     assert.deepEqual(await store.read("c"), new Float32Array([30, 31, 32, 33]));
     assert.deepEqual(await store.read("e"), new Float32Array([50, 51, 52, 53]));
+    assert.deepEqual(await store.readRows("e", [1, 0]), new Float32Array([52, 53, 50, 51]));
     const chunks: number[] = [];
     for await (const chunk of store.readChunks("d", { chunkBytes: 8 })) chunks.push(...chunk);
     assert.deepEqual(chunks, [40, 41, 42, 43]);
