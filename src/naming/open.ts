@@ -24,7 +24,11 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
     intermediateSize: declared.figures.intermediateSize,
     ggufArchitecture: declared.ggufArchitecture,
   };
-  const mapping = mapTensorNames(source.store.tensors, rulesFor(source.format), context);
+  const mapping = mapTensorNames(
+    source.store.tensors,
+    rulesFor(source.format, source.store.tensors),
+    context,
+  );
   const summary = summarizeArchitecture(declared, mapping.tensors);
   const byName = new Map<string, CanonicalTensor>(
     mapping.tensors.map((tensor) => [tensor.canonical, tensor]),

@@ -4,11 +4,13 @@
  * PyTorch order; dtypes are GGML type names. Tensors of types we cannot decode are listed but refused
  * by `read` with a FormatError.
  */
-import { type FileHandle, open } from "node:fs/promises";
-import { FormatError, InputNotFoundError } from "../../errors.js";
+import { FormatError } from "../../errors.js";
+import { PositionalFile } from "../file-reader.js";
+import type { RangeSource } from "../range-source.js";
 import type { TensorInfo, TensorStore } from "../tensor-store.js";
 import { canDequantize, dequantize } from "./dequant.js";
-import { type GgufHeader, type GgufTensorInfo, readGgufHeader } from "./header.js";
+import type { GgufHeader, GgufTensorInfo } from "./header.js";
+import { readGgufHeaderFrom } from "./header-from-source.js";
 
 /** File bytes decoded per chunk by `readChunks`: big enough to amortise a read, small enough that the
  * decoded floats are still in cache when statistics read them (measured: 0.25–1 MiB is as fast as
@@ -25,7 +27,7 @@ export class GgufStore implements TensorStore {
 
   private constructor(
     readonly header: GgufHeader,
-    private readonly handle: FileHandle,
+    private readonly source: RangeSource,
   ) {
     this.files = [header.file];
     this.metadata = Object.fromEntries(header.metadata);
@@ -42,19 +44,21 @@ export class GgufStore implements TensorStore {
   }
 
   static async open(path: string): Promise<GgufStore> {
-    const header = await readGgufHeader(path);
-    let handle: FileHandle;
+    return GgufStore.fromSource(await PositionalFile.open(path));
+  }
+
+  /** A store over an opened source (a local file or a Hub file); closes it on failure. */
+  static async fromSource(source: RangeSource): Promise<GgufStore> {
     try {
-      handle = await open(path, "r");
+      const header = await readGgufHeaderFrom(source);
+      if (source.size !== header.fileSize) {
+        throw new FormatError("file changed size while being opened", { file: source.name });
+      }
+      return new GgufStore(header, source);
     } catch (error) {
-      throw new InputNotFoundError("cannot read file (does it exist?)", { file: path, cause: error });
+      await source.close();
+      throw error;
     }
-    const size = (await handle.stat()).size;
-    if (size !== header.fileSize) {
-      await handle.close();
-      throw new FormatError("file changed size while being opened", { file: path });
-    }
-    return new GgufStore(header, handle);
   }
 
   get(name: string): TensorInfo | undefined {
@@ -110,17 +114,7 @@ export class GgufStore implements TensorStore {
 
   /** Fill `target` from `position`; the header already checked the range lies inside the file. */
   private async readInto(target: Uint8Array, position: number, name: string): Promise<void> {
-    let done = 0;
-    while (done < target.byteLength) {
-      const { bytesRead } = await this.handle.read(target, done, target.byteLength - done, position + done);
-      if (bytesRead === 0) {
-        throw new FormatError(`file ended at offset ${position + done} (truncated since it was opened?)`, {
-          file: this.header.file,
-          field: `tensor ${name}`,
-        });
-      }
-      done += bytesRead;
-    }
+    target.set(await this.source.read(position, target.byteLength, `tensor ${name}`));
   }
 
   private closed = false;
@@ -128,6 +122,6 @@ export class GgufStore implements TensorStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.handle.close();
+    await this.source.close();
   }
 }

@@ -7,6 +7,7 @@
 import { FormatError } from "../../errors.js";
 import { decodeToFloat32 } from "../decode.js";
 import { PositionalFile } from "../file-reader.js";
+import type { RangeSource } from "../range-source.js";
 import type { TensorInfo, TensorStore } from "../tensor-store.js";
 import { type Llama2cHeader, parseLlama2cHeader, VERSIONED_HEADER_BYTES } from "./header.js";
 import { type Llama2cTensor, llama2cLayout, presentationOrder } from "./layout.js";
@@ -21,9 +22,9 @@ export class Llama2cStore implements TensorStore {
   private constructor(
     readonly header: Llama2cHeader,
     layout: readonly Llama2cTensor[],
-    private readonly file: PositionalFile,
+    private readonly file: RangeSource,
   ) {
-    this.files = [file.path];
+    this.files = [file.name];
     this.metadata = {
       version: header.version,
       dim: header.dim,
@@ -42,7 +43,7 @@ export class Llama2cStore implements TensorStore {
         name: tensor.name,
         dtype: tensor.encoding.kind === "f32" ? "F32" : `Q8_G${tensor.encoding.groupSize}`,
         shape: tensor.shape,
-        file: file.path,
+        file: file.name,
         offset: tensor.offset,
         byteLength: tensor.byteLength,
       };
@@ -53,7 +54,12 @@ export class Llama2cStore implements TensorStore {
   }
 
   static async open(path: string): Promise<Llama2cStore> {
-    const file = await PositionalFile.open(path);
+    return Llama2cStore.fromSource(await PositionalFile.open(path));
+  }
+
+  /** A store over an opened source (a local file or a Hub file); closes it on failure. */
+  static async fromSource(file: RangeSource): Promise<Llama2cStore> {
+    const path = file.name;
     try {
       const prefix = await file.read(0, Math.min(VERSIONED_HEADER_BYTES, file.size), "header");
       const header = parseLlama2cHeader(prefix, path);
@@ -80,7 +86,7 @@ export class Llama2cStore implements TensorStore {
 
   async read(name: string): Promise<Float32Array> {
     const entry = this.byName.get(name);
-    if (entry === undefined) throw new FormatError("no such tensor", { file: this.file.path, field: name });
+    if (entry === undefined) throw new FormatError("no such tensor", { file: this.file.name, field: name });
     const { layout } = entry;
     const field = `tensor ${name}`;
     const values = await this.file.read(layout.offset, layout.byteLength, field);
