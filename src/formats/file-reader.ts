@@ -5,9 +5,7 @@
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { FormatError, InputNotFoundError } from "../errors.js";
 import { checkRange, type RangeSource } from "./range-source.js";
-
-/** A pread costs ~5–10 µs, in which a page-cache copy moves ~50 KB: gaps below this are cheaper read. */
-export const LOCAL_GAP_BYTES = 64 * 1024;
+import { LOCAL_ROW_GAP_BYTES } from "./row-reads.js";
 
 /** The size of a regular file (symlinks followed), or an InputNotFoundError naming the path. */
 export async function regularFileSize(path: string): Promise<number> {
@@ -23,7 +21,7 @@ export async function regularFileSize(path: string): Promise<number> {
 
 /** A local file as a RangeSource. */
 export class PositionalFile implements RangeSource {
-  readonly gapBytes = LOCAL_GAP_BYTES;
+  readonly gapBytes = LOCAL_ROW_GAP_BYTES;
 
   private constructor(
     readonly path: string,

@@ -7,7 +7,8 @@
 import { FormatError } from "../../errors.js";
 import { PositionalFile } from "../file-reader.js";
 import type { RangeSource } from "../range-source.js";
-import type { TensorInfo, TensorStore } from "../tensor-store.js";
+import { type CoalesceOptions, readRowsCoalesced } from "../row-reads.js";
+import { checkRows, gatherRows, matrixView, type TensorInfo, type TensorStore } from "../tensor-store.js";
 import { canDequantize, dequantize } from "./dequant.js";
 import type { GgufHeader, GgufTensorInfo } from "./header.js";
 import { readGgufHeaderFrom } from "./header-from-source.js";
@@ -88,6 +89,37 @@ export class GgufStore implements TensorStore {
     const bytes = new Uint8Array(tensor.byteLength);
     await this.readInto(bytes, tensor.offset, name);
     return dequantize(bytes, tensor.type);
+  }
+
+  /**
+   * Rows of the matrix view (see `TensorStore.readRows`; a row runs along `ne[0]`), read positionally
+   * with nearby rows merged into one read. A quantized row is a whole number of blocks (the header
+   * checks `ne[0]` is a multiple of the block size), so rows decode on their own; a 1-D tensor of a
+   * block type (rows of one value) is read whole instead.
+   */
+  async readRows(name: string, rows: readonly number[], options?: CoalesceOptions): Promise<Float32Array> {
+    const tensor = this.require(name);
+    const info = this.infoByName.get(name)!;
+    checkRows(info, rows);
+    const { cols } = matrixView(info.shape);
+    const { blockSize, typeSize } = tensor.type;
+    if (cols % blockSize !== 0) return gatherRows(await this.read(name), cols, rows);
+    const rowBytes = (cols / blockSize) * typeSize;
+    return readRowsCoalesced(
+      rows,
+      cols,
+      rowBytes,
+      async (first, end) => {
+        const bytes = new Uint8Array((end - first) * rowBytes);
+        await this.readInto(bytes, tensor.offset + first * rowBytes, name);
+        return bytes;
+      },
+      (bytes, runFirst, first, count, out) => {
+        const from = (first - runFirst) * rowBytes;
+        dequantize(bytes.subarray(from, from + count * rowBytes), tensor.type, out);
+      },
+      { gapBytes: this.source.gapBytes, ...options },
+    );
   }
 
   /**

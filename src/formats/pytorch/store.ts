@@ -16,7 +16,8 @@ import { decodeToFloat32 } from "../decode.js";
 import { SAFETENSORS_DTYPE_BYTES } from "../dtype.js";
 import { PositionalFile } from "../file-reader.js";
 import { type RangeSource, readRanges } from "../range-source.js";
-import { gatherRows, matrixView, type TensorInfo, type TensorStore } from "../tensor-store.js";
+import { type CoalesceOptions, readRowsCoalesced } from "../row-reads.js";
+import { checkRows, gatherRows, matrixView, type TensorInfo, type TensorStore } from "../tensor-store.js";
 import { configFromModelArgs } from "./checkpoint-config.js";
 import { StorageRef, StorageType, type TensorRef } from "./pickle-values.js";
 import { type FoundStateDict, findStateDict } from "./state-dict.js";
@@ -104,32 +105,26 @@ export class PytorchStore implements TensorStore {
     return placement.contiguous ? values : gatherStrided(values, ref.shape, ref.stride);
   }
 
-  /** Rows of the matrix view, each read positionally (the source merges nearby ranges). */
-  async readRows(name: string, rows: readonly number[]): Promise<Float32Array> {
+  /** Rows of the matrix view (see `TensorStore.readRows`): nearby rows merged into one positional read;
+   * a non-contiguous view is read whole and its rows copied out. */
+  async readRows(name: string, rows: readonly number[], options?: CoalesceOptions): Promise<Float32Array> {
     const { info, ref, placement } = this.require(name);
-    const { rows: count, cols } = matrixView(info.shape);
-    for (const row of rows) {
-      if (!Number.isInteger(row) || row < 0 || row >= count) {
-        throw new FormatError(`row ${row} outside ${count} rows`, {
-          file: info.file,
-          field: `tensor ${name}`,
-        });
-      }
-    }
+    checkRows(info, rows);
+    const { cols } = matrixView(info.shape);
     if (!placement.contiguous) return gatherRows(await this.read(name), cols, rows);
     const rowBytes = cols * placement.elementBytes;
-    const distinct = [...new Set(rows)].sort((a, b) => a - b);
-    const pieces = await readRanges(
-      this.source,
-      distinct.map((row) => ({ offset: info.offset + row * rowBytes, length: rowBytes })),
-      `tensor ${name}`,
+    return readRowsCoalesced(
+      rows,
+      cols,
+      rowBytes,
+      (first, end) =>
+        this.source.read(info.offset + first * rowBytes, (end - first) * rowBytes, `tensor ${name}`),
+      (bytes, runFirst, first, count, out) => {
+        const from = (first - runFirst) * rowBytes;
+        decodeToFloat32(bytes.subarray(from, from + count * rowBytes), ref.dtype, out);
+      },
+      { gapBytes: this.source.gapBytes, ...options },
     );
-    const at = new Map(distinct.map((row, i) => [row, i]));
-    const out = new Float32Array(rows.length * cols);
-    for (let i = 0; i < rows.length; i++) {
-      decodeToFloat32(pieces[at.get(rows[i]!)!]!, ref.dtype, out.subarray(i * cols, (i + 1) * cols));
-    }
-    return out;
   }
 
   async close(): Promise<void> {
