@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import { displayName } from "../formats/model-source.js";
 import type { CanonicalModel } from "../naming/canonical-model.js";
 import { openCanonicalModel } from "../naming/open.js";
+import type { ProgressOptions } from "../progress.js";
 import { centredCorrelation } from "../stats/correlation.js";
 import { alignTokens } from "./anchors.js";
 import { compareBlueprints } from "./blueprint.js";
@@ -36,7 +37,7 @@ import { seededRandom } from "./stats/rng.js";
 import { countingReader, layerCount, untranspose } from "./tensor-reader.js";
 import { decideVerdict, type LayerTest } from "./verdict.js";
 
-export interface CompareOptions {
+export interface CompareOptions extends ProgressOptions {
   /** Permutations per layer test (default 200). */
   permutations?: number;
   seed?: number;
@@ -237,7 +238,9 @@ async function compareOpen(
   const compareLayers = sameStructure && comparableWidth;
   // Layers are read once: Grams for the basis-free test and, when the structures coincide, the direct
   // comparison of the same matrices, one layer of each model in memory at a time.
-  for (let j = 0; comparableWidth && j < Math.max(referenceLayers, suspectLayers); j++) {
+  const layersToRead = comparableWidth ? Math.max(referenceLayers, suspectLayers) : 0;
+  for (let j = 0; j < layersToRead; j++) {
+    options.onProgress?.({ task: "reading layers", done: j, total: layersToRead, unit: "layers" });
     const keptReference = compareLayers ? new Map<string, KeptMatrix>() : undefined;
     const keptSuspect = compareLayers ? new Map<string, KeptMatrix>() : undefined;
     if (j < referenceLayers)
@@ -279,6 +282,7 @@ async function compareOpen(
   const searched = suspectLayers !== referenceLayers;
   const layerTests: LayerTest[] = [];
   mapping.forEach((j, i) => {
+    options.onProgress?.({ task: "layer tests", done: i, total: mapping.length, unit: "layers" });
     const s = suspectFeatures[i]!;
     const r = referenceFeatures[j];
     if (r === undefined) return;
