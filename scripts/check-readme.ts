@@ -5,7 +5,7 @@
  *   npm run readme:write            rewrite the quoted outputs from real runs
  *
  * A quoted command is a line `$ lineage ARGS` inside a fenced block; its output is every following line
- * up to the next `$ ` line or the end of the block. A line holding only `…` stands for any number of
+ * up to the next `$ ` line or the end of the block. A line holding only `…` (or `...`) stands for any number of
  * lines (the lines before it must be the output's first lines, the lines after it its last lines).
  * Tolerated differences, and only these: timings (`1.59 s`), dates (`2026-11-28`) and the absolute path
  * of the folder holding the repo (shown as `..`). Commands run from the repo root through tsx, colours
@@ -20,7 +20,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const ELLIPSIS = "…";
+/** A quoted line standing for any number of output lines. */
+const isEllipsis = (line: string) => line.trim() === "…" || line.trim() === "...";
 
 interface Segment {
   /** Index of the `$ lineage` line in the file's lines. */
@@ -81,7 +82,7 @@ export function normalise(line: string): string {
 export function difference(quoted: readonly string[], actual: readonly string[]): string | undefined {
   const q = quoted.map(normalise);
   const a = actual.map(normalise);
-  const cut = q.findIndex((line) => line.trim() === ELLIPSIS);
+  const cut = q.findIndex(isEllipsis);
   const head = cut < 0 ? q : q.slice(0, cut);
   const tail = cut < 0 ? [] : q.slice(cut + 1);
   if (cut < 0 && head.length !== a.length) {
@@ -102,13 +103,21 @@ export function difference(quoted: readonly string[], actual: readonly string[])
   return undefined;
 }
 
-/** Quoted lines rewritten from the actual output, keeping the README's wildcard and its head/tail sizes. */
+/**
+ * Quoted lines rewritten from the actual output, keeping the README's wildcard and its head/tail sizes,
+ * and keeping a quoted line where it differs only in what is tolerated (a timing stays as quoted).
+ */
 function rewrite(quoted: readonly string[], actual: readonly string[]): string[] {
-  const cut = quoted.findIndex((line) => line.trim() === ELLIPSIS);
-  if (cut < 0) return [...actual];
+  const keep = (line: string, i: number) =>
+    quoted[i] !== undefined && normalise(quoted[i]!) === normalise(line) ? quoted[i]! : line;
+  const cut = quoted.findIndex(isEllipsis);
   const tail = quoted.length - cut - 1;
-  if (cut + tail >= actual.length) return [...actual];
-  return [...actual.slice(0, cut), quoted[cut]!, ...actual.slice(actual.length - tail)];
+  if (cut < 0 || cut + tail >= actual.length) return actual.map(keep);
+  return [
+    ...actual.slice(0, cut).map(keep),
+    quoted[cut]!,
+    ...actual.slice(actual.length - tail).map((line, i) => keep(line, cut + 1 + i)),
+  ];
 }
 
 function run(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string[]> {

@@ -239,8 +239,10 @@ async function compareOpen(
   // Layers are read once: Grams for the basis-free test and, when the structures coincide, the direct
   // comparison of the same matrices, one layer of each model in memory at a time.
   const layersToRead = comparableWidth ? Math.max(referenceLayers, suspectLayers) : 0;
+  const progress = (task: string, done: number, total: number) =>
+    options.onProgress?.({ task, done, total, unit: "layers" });
   for (let j = 0; j < layersToRead; j++) {
-    options.onProgress?.({ task: "reading layers", done: j, total: layersToRead, unit: "layers" });
+    progress("reading layers", j, layersToRead);
     const keptReference = compareLayers ? new Map<string, KeptMatrix>() : undefined;
     const keptSuspect = compareLayers ? new Map<string, KeptMatrix>() : undefined;
     if (j < referenceLayers)
@@ -282,7 +284,7 @@ async function compareOpen(
   const searched = suspectLayers !== referenceLayers;
   const layerTests: LayerTest[] = [];
   mapping.forEach((j, i) => {
-    options.onProgress?.({ task: "layer tests", done: i, total: mapping.length, unit: "layers" });
+    progress("layer tests", i, mapping.length);
     const s = suspectFeatures[i]!;
     const r = referenceFeatures[j];
     if (r === undefined) return;

@@ -19,7 +19,7 @@ describe("renderCompareHtml", () => {
     assert.match(page, /its six layers are copies of base-a/);
     assert.match(page, /<span class="tag">layers-added<\/span>/);
     assert.match(page, /<b data-figure="pValue">3\.0e-40<\/b>/, "the p-value itself, not a floor");
-    assert.match(page, /<b data-figure="zScore">87\.7<\/b><span>σ from independent pairs/);
+    assert.match(page, /<b data-figure="zScore">87\.7<\/b><span>SD from independent pairs/);
     assert.match(page, /<b data-figure="unchangedShare">12\.0%<\/b>/);
     assert.equal(count(page, "<svg"), count(page, "</svg>"));
     assert.ok(count(page, "<svg") >= 4, "layer chart, mapping, parameters and vocabulary bars");

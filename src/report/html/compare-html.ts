@@ -49,7 +49,7 @@ function headline(result: CompareResult): RawHtml {
   return html`<div class="headline">
   <span class="badge v-${result.verdict}" data-figure="verdict">${figures.verdict}</span>
   <div class="figure"><b data-figure="pValue">${figures.pValue}</b><span>p-value (independent weights)</span></div>
-  <div class="figure"><b data-figure="zScore">${figures.zScore}</b><span>σ from independent pairs</span></div>
+  <div class="figure"><b data-figure="zScore">${figures.zScore}</b><span>SD from independent pairs</span></div>
   ${figures.unchanged === null ? "" : html`<div class="figure"><b data-figure="unchangedShare">${figures.unchanged}</b><span>parameters unchanged</span></div>`}
 </div>
 <p>${VERDICT_MEANING[result.verdict] ?? ""}</p>
