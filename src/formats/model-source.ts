@@ -12,6 +12,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { FormatError, InputNotFoundError } from "../errors.js";
+import { firstShardName } from "./gguf/split.js";
 import { GgufStore } from "./gguf/store.js";
 import { isHfCacheRepo, resolveHfCacheRepo } from "./hf-cache.js";
 import { readJsonObject } from "./json-file.js";
@@ -139,6 +140,8 @@ async function openFolderWeights(folder: string, names: readonly string[]): Prom
     return { format: "safetensors", store: await SafetensorsStore.open(paths), weightFiles: paths };
   }
   const ggufs = names.filter((name) => name.endsWith(".gguf"));
+  const firstShard = ggufs.length > 1 ? firstShardName(ggufs) : undefined;
+  if (firstShard !== undefined) return openWeightFile(join(folder, firstShard), "gguf");
   if (ggufs.length > 1) {
     throw new FormatError(
       `folder holds ${ggufs.length} .gguf files (${ggufs.join(", ")}): name the one you mean`,

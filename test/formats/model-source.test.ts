@@ -65,7 +65,7 @@ test("files are recognised by content: GGUF and safetensors under other names, l
   }
 });
 
-test("a folder with one llama2.c checkpoint and its tokenizer; two checkpoints are ambiguous", async () => {
+test("a folder with one llama2.c checkpoint and its tokenizer; several checkpoints are ambiguous", async () => {
   const dir = await tempDir();
   await copyFile(fixture("stories260k", "stories260K.bin"), join(dir, "stories260K.bin"));
   await copyFile(fixture("stories260k", "tok512.bin"), join(dir, "tok512.bin"));
@@ -74,7 +74,7 @@ test("a folder with one llama2.c checkpoint and its tokenizer; two checkpoints a
   assert.deepEqual(source.tokenizerFiles, [join(dir, "tok512.bin")]);
   await source.store.close();
   await rejectsWith(openModelSource(fixture("stories260k")), FormatError, {
-    message: /2 llama2\.c checkpoints/,
+    message: /3 llama2\.c checkpoints/,
   });
 });
 

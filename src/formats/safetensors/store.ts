@@ -4,9 +4,10 @@
  */
 import { FormatError } from "../../errors.js";
 import { decodeToFloat32 } from "../decode.js";
-import type { SafetensorsDtype } from "../dtype.js";
+import { SAFETENSORS_DTYPE_BYTES, type SafetensorsDtype } from "../dtype.js";
 import { PositionalFile } from "../file-reader.js";
-import type { TensorInfo, TensorStore } from "../tensor-store.js";
+import { type CoalesceOptions, readRowsCoalesced } from "../row-reads.js";
+import { checkRows, matrixView, type TensorInfo, type TensorStore } from "../tensor-store.js";
 import { parseHeaderJson, readHeaderLength } from "./header.js";
 
 export class SafetensorsStore implements TensorStore {
@@ -70,12 +71,38 @@ export class SafetensorsStore implements TensorStore {
     return this.byName.get(name);
   }
 
-  async read(name: string): Promise<Float32Array> {
+  private require(name: string): TensorInfo {
     const info = this.byName.get(name);
     if (info === undefined) throw new FormatError("no such tensor", { file: this.files[0], field: name });
+    return info;
+  }
+
+  async read(name: string): Promise<Float32Array> {
+    const info = this.require(name);
     const handle = this.handles.get(info.file)!;
     const bytes = await handle.read(info.offset, info.byteLength, `tensor ${name}`);
     return decodeToFloat32(bytes, info.dtype as SafetensorsDtype);
+  }
+
+  /** Rows of the matrix view (see `TensorStore.readRows`): nearby rows merged into one positional read. */
+  async readRows(name: string, rows: readonly number[], options?: CoalesceOptions): Promise<Float32Array> {
+    const info = this.require(name);
+    checkRows(info, rows);
+    const dtype = info.dtype as SafetensorsDtype;
+    const { cols } = matrixView(info.shape);
+    const rowBytes = cols * SAFETENSORS_DTYPE_BYTES[dtype];
+    const handle = this.handles.get(info.file)!;
+    return readRowsCoalesced(
+      rows,
+      cols,
+      rowBytes,
+      (first, end) => handle.read(info.offset + first * rowBytes, (end - first) * rowBytes, `tensor ${name}`),
+      (bytes, runFirst, first, count, out) => {
+        const from = (first - runFirst) * rowBytes;
+        decodeToFloat32(bytes.subarray(from, from + count * rowBytes), dtype, out);
+      },
+      options,
+    );
   }
 
   async close(): Promise<void> {
