@@ -7,7 +7,17 @@
  * similarity when the engine reports no per-layer items.
  */
 import type { CompareResult } from "../compare/result.js";
-import { formatCount, formatPercent, formatPValue, formatZ } from "./format.js";
+import { formatCount, formatPercent, formatPValue, formatZ, P_DISPLAY_FLOOR } from "./format.js";
+
+/**
+ * A p-value as every compare report writes it: from `pValueLog10` when the result carries one (never
+ * floored), else from `pValue`. Reads both fields structurally, so results with or without the log10
+ * field render alike.
+ */
+export function pValueText(holder: { pValue?: number | undefined }): string {
+  const log10 = (holder as { pValueLog10?: number }).pValueLog10;
+  return formatPValue(holder.pValue, P_DISPLAY_FLOOR, log10);
+}
 
 export interface LayerRow {
   /** Suspect layer. */
@@ -18,6 +28,8 @@ export interface LayerRow {
   statistic: string;
   value: number;
   pValue: number | undefined;
+  /** The unfloored log10 of the p-value, when the engine reports it. */
+  pValueLog10?: number;
 }
 
 const LAYER_COMPONENT = /^layer (\d+)$/;
@@ -37,6 +49,7 @@ export function layerRows(result: CompareResult): LayerRow[] {
         statistic: item.statistic,
         value: item.value,
         pValue: item.pValue,
+        pValueLog10: (item as { pValueLog10?: number }).pValueLog10,
       },
     ];
   });
@@ -86,7 +99,7 @@ export interface HeadlineFigures {
 export function headlineFigures(result: CompareResult): HeadlineFigures {
   return {
     verdict: result.verdict,
-    pValue: formatPValue(result.pValue),
+    pValue: pValueText(result),
     zScore: formatZ(result.zScore),
     unchanged: result.changes.unchangedShare === null ? null : formatPercent(result.changes.unchangedShare),
   };

@@ -5,10 +5,11 @@ import {
   headlineFigures,
   layerRows,
   layerStatistic,
+  pValueText,
   vocabularyLine,
   vocabularyParts,
 } from "./compare-figures.js";
-import { formatBytes, formatPValue, formatSeconds, formatSimilarity } from "./format.js";
+import { formatBytes, formatSeconds, formatSimilarity } from "./format.js";
 
 const COLOURS: Partial<Record<Verdict, (text: string) => string>> = {
   identical: pc.red,
@@ -48,14 +49,14 @@ export function renderCompare(result: CompareResult): string[] {
     lines.push("", pc.dim(`layer  ref  ${statistic.padStart(width)}   p-value`));
     for (const row of rows) {
       lines.push(
-        `${String(row.layer).padStart(5)}  ${String(row.referenceLayer ?? "–").padStart(3)}  ${formatSimilarity(row.value).padStart(width)}  ${formatPValue(row.pValue).padStart(8)}`,
+        `${String(row.layer).padStart(5)}  ${String(row.referenceLayer ?? "–").padStart(3)}  ${formatSimilarity(row.value).padStart(width)}  ${pValueText(row).padStart(8)}`,
       );
     }
   }
   const others = result.evidence.filter((item) => !layerComponents.has(item.component));
   lines.push("");
   for (const item of others) {
-    const p = item.pValue === undefined ? "" : `, p ${formatPValue(item.pValue)}`;
+    const p = item.pValue === undefined ? "" : `, p ${pValueText(item)}`;
     lines.push(`${pc.dim(`${item.component}:`)} ${item.statistic} = ${item.value}${p} (${item.note})`);
   }
   for (const warning of result.warnings) lines.push(pc.yellow(`warning: ${warning}`));

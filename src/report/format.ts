@@ -8,16 +8,34 @@
 export const P_DISPLAY_FLOOR = 1e-300;
 
 /**
- * A p-value as people read it: `< 1e-300` at or below `floor`, `3.2e-9` below 0.001, `0.009` below
- * 0.01, else two decimals (`0.32`, `1.00`). `floor` is the producer's own floor when it has a higher one
- * (the library's normal approximation stops at 1e-16): a floored value is a bound, never a figure.
+ * A p-value from its log10, so it never floors: `0.318`, `0.001`, `4.2e-5`, `3.1e-1651`. The same rule
+ * as the compare engine's sentences (src/compare/p-value-text.ts on the compare branch): three decimals
+ * down to 0.001, then one-decimal mantissa and exponent.
  */
-export function formatPValue(p: number | null | undefined, floor = P_DISPLAY_FLOOR): string {
+export function formatLog10PValue(log10: number): string {
+  if (Number.isNaN(log10)) return "—";
+  if (log10 >= 0) return "1.000";
+  if (log10 >= -3) return (10 ** log10).toFixed(3);
+  if (!Number.isFinite(log10)) return "0";
+  let exponent = Math.floor(log10);
+  let mantissa = 10 ** (log10 - exponent);
+  if (mantissa >= 9.95) {
+    mantissa = 1;
+    exponent += 1;
+  }
+  return `${mantissa.toFixed(1)}e${exponent}`;
+}
+
+/**
+ * A p-value as people read it, by the rule of `formatLog10PValue`. At or below `floor` the value is a
+ * bound, not a figure, and prints as `< 1e-300` (or the producer's own floor: the library's normal
+ * approximation stops at 1e-16). Pass `log10` when the producer keeps the unfloored exponent.
+ */
+export function formatPValue(p: number | null | undefined, floor = P_DISPLAY_FLOOR, log10?: number): string {
+  if (log10 !== undefined && Number.isFinite(log10)) return formatLog10PValue(log10);
   if (p === null || p === undefined || Number.isNaN(p)) return "—";
   if (p <= floor) return `< ${formatFloor(floor)}`;
-  if (p < 0.001) return p.toExponential(1);
-  if (p < 0.01) return p.toFixed(3);
-  return Math.min(p, 1).toFixed(2);
+  return formatLog10PValue(Math.log10(Math.min(p, 1)));
 }
 
 function formatFloor(floor: number): string {

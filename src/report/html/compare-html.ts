@@ -8,6 +8,7 @@ import {
   type LayerRow,
   layerRows,
   layerStatistic,
+  pValueText,
   vocabularyParts,
 } from "../compare-figures.js";
 import {
@@ -15,7 +16,6 @@ import {
   formatCount,
   formatNumber,
   formatPercent,
-  formatPValue,
   formatSeconds,
   formatSimilarity,
 } from "../format.js";
@@ -58,7 +58,7 @@ ${result.tags.length === 0 ? "" : html`<p>${result.tags.map((tag) => html`<span 
 
 function layerTable(rows: readonly LayerRow[], statistic: string): RawHtml {
   return html`<table class="layers"><thead><tr><th>suspect layer</th><th>reference layer</th><th>${statistic}</th><th>p-value</th></tr></thead><tbody>
-${rows.map((r) => html`<tr><td class="num">${r.layer}</td><td class="num">${r.referenceLayer ?? "–"}</td><td class="num">${formatSimilarity(r.value)}</td><td class="num">${formatPValue(r.pValue)}</td></tr>`)}
+${rows.map((r) => html`<tr><td class="num">${r.layer}</td><td class="num">${r.referenceLayer ?? "–"}</td><td class="num">${formatSimilarity(r.value)}</td><td class="num">${pValueText(r)}</td></tr>`)}
 </tbody></table>`;
 }
 
@@ -110,7 +110,7 @@ function evidenceRow(item: EvidenceItem): RawHtml {
     typeof item.value === "number"
       ? html`<td class="num">${formatNumber(item.value)}</td>`
       : html`<td>${String(item.value)}</td>`;
-  return html`<tr><td>${item.component}</td><td>${item.statistic}</td>${value}<td class="num">${pBar(item.pValue)}${formatPValue(item.pValue)}</td><td>${item.note}</td></tr>`;
+  return html`<tr><td>${item.component}</td><td>${item.statistic}</td>${value}<td class="num">${pBar(item.pValue)}${pValueText(item)}</td><td>${item.note}</td></tr>`;
 }
 
 function moreRows(total: number, shown: number): RawHtml {
