@@ -11,6 +11,8 @@ import { performance } from "node:perf_hooks";
 import { displayName } from "../formats/model-source.js";
 import type { CanonicalModel } from "../naming/canonical-model.js";
 import { openCanonicalModel } from "../naming/open.js";
+import { applyTransforms } from "../naming/transforms.js";
+import type { ProgressOptions } from "../progress.js";
 import { centredCorrelation } from "../stats/correlation.js";
 import { alignTokens } from "./anchors.js";
 import { compareBlueprints } from "./blueprint.js";
@@ -36,7 +38,7 @@ import { seededRandom } from "./stats/rng.js";
 import { countingReader, layerCount, untranspose } from "./tensor-reader.js";
 import { decideVerdict, type LayerTest } from "./verdict.js";
 
-export interface CompareOptions {
+export interface CompareOptions extends ProgressOptions {
   /** Permutations per layer test (default 200). */
   permutations?: number;
   seed?: number;
@@ -125,17 +127,27 @@ function compareMatrix(name: string, s: KeptMatrix, r: KeptMatrix): DirectCompar
   return comparison;
 }
 
+/**
+ * Whether the suspect's layer matrices hold transposed data under their declared shapes (a llama2.c
+ * re-layout: same header, each layer matrix's bytes transposed; the embedding, a lookup table, stays as
+ * it is). Decided on the first layer matrix both models hold with the same shape.
+ */
 async function detectTransposedStorage(suspect: CanonicalModel, reference: CanonicalModel): Promise<boolean> {
-  const s = suspect.get("embed");
-  const r = reference.get("embed");
-  if (s === undefined || r === undefined || s.source.shape.length !== 2) return false;
-  if (s.source.shape.join() !== r.shape.join()) return false;
+  const s = suspect.tensors.find(
+    (t) =>
+      matrixKind(t.canonical) !== undefined &&
+      t.source.shape.length === 2 &&
+      reference.get(t.canonical)?.shape.join() === t.shape.join(),
+  );
+  if (s === undefined) return false;
   const [stored, ref] = await Promise.all([
     suspect.source.store.read(s.source.name),
-    reference.read("embed"),
+    reference.read(s.canonical),
   ]);
-  const flipped = untranspose(stored, s.source.shape[0]!, s.source.shape[1]!);
-  return Math.abs(centredCorrelation(flipped, ref)) > Math.abs(centredCorrelation(stored, ref)) + 0.5;
+  const [rows, cols] = s.source.shape as [number, number];
+  const asStored = applyTransforms(stored, s.source.shape, s.transforms);
+  const flipped = applyTransforms(untranspose(stored, rows, cols), s.source.shape, s.transforms);
+  return Math.abs(centredCorrelation(flipped, ref)) > Math.abs(centredCorrelation(asStored, ref)) + 0.5;
 }
 
 export async function compareModels(
@@ -237,7 +249,11 @@ async function compareOpen(
   const compareLayers = sameStructure && comparableWidth;
   // Layers are read once: Grams for the basis-free test and, when the structures coincide, the direct
   // comparison of the same matrices, one layer of each model in memory at a time.
-  for (let j = 0; comparableWidth && j < Math.max(referenceLayers, suspectLayers); j++) {
+  const layersToRead = comparableWidth ? Math.max(referenceLayers, suspectLayers) : 0;
+  const progress = (task: string, done: number, total: number) =>
+    options.onProgress?.({ task, done, total, unit: "layers" });
+  for (let j = 0; j < layersToRead; j++) {
+    progress("reading layers", j, layersToRead);
     const keptReference = compareLayers ? new Map<string, KeptMatrix>() : undefined;
     const keptSuspect = compareLayers ? new Map<string, KeptMatrix>() : undefined;
     if (j < referenceLayers)
@@ -279,6 +295,7 @@ async function compareOpen(
   const searched = suspectLayers !== referenceLayers;
   const layerTests: LayerTest[] = [];
   mapping.forEach((j, i) => {
+    progress("layer tests", i, mapping.length);
     const s = suspectFeatures[i]!;
     const r = referenceFeatures[j];
     if (r === undefined) return;

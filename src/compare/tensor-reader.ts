@@ -9,7 +9,7 @@ export interface CountingReader {
   shape(name: string): number[] | undefined;
   dtype(name: string): string | undefined;
   read(name: string): Promise<Float32Array>;
-  /** Read 2-D tensors as if their stored bytes held the transpose (llama2.c/Conv1D-style re-layout). */
+  /** Read 2-D layer tensors (not the embedding) as if their stored bytes held the transpose (llama2.c re-layout). */
   transposedStorage: boolean;
   /** Canonical tensors stored [in, out]: read transposed, shape reported transposed. */
   transposed: Set<string>;
@@ -49,7 +49,8 @@ export function countingReader(model: CanonicalModel): CountingReader {
       if (reader.transposed.has(name))
         return transposed(await model.read(name), tensor.shape[0]!, tensor.shape[1]!);
       const stored = tensor.source.shape;
-      if (!reader.transposedStorage || stored.length !== 2) return model.read(name);
+      // Transposed storage re-lays-out layer matrices; the embedding (a lookup table) keeps its layout.
+      if (!reader.transposedStorage || stored.length !== 2 || name === "embed") return model.read(name);
       const raw = await model.source.store.read(tensor.source.name);
       return applyTransforms(untranspose(raw, stored[0]!, stored[1]!), stored, tensor.transforms);
     },

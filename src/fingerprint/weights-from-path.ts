@@ -11,8 +11,8 @@ import { buildFingerprint, type FingerprintModel, type FingerprintOptions } from
 
 export interface PathFingerprintOptions extends FingerprintOptions {
   /**
-   * Read every stored matrix as holding the transpose of its declared shape, before the canonical
-   * transforms. For formats whose shapes cannot reveal transposed storage (llama2.c).
+   * Read every stored layer matrix (not the token embedding) as holding the transpose of its declared
+   * shape, before the canonical transforms. For formats whose shapes cannot reveal transposed storage (llama2.c).
    */
   storedTransposed?: boolean;
 }
@@ -31,8 +31,11 @@ function transposedStorage(model: CanonicalModel): FingerprintModel {
       }
       const shape = tensor.source.shape;
       const stored = await model.source.store.read(tensor.source.name);
-      // The bytes of a declared [rows, cols] tensor hold a [cols, rows] matrix: turn it back.
-      const data = shape.length === 2 ? transpose(stored, shape[1]!, shape[0]!) : stored;
+      // The bytes of a declared [rows, cols] tensor hold a [cols, rows] matrix: turn it back. The token
+      // embedding is a lookup table, not a Linear: transposers leave it as it is (the real
+      // stories260K.transpose.bin does).
+      const turned = shape.length === 2 && tensor.canonical !== "embed";
+      const data = turned ? transpose(stored, shape[1]!, shape[0]!) : stored;
       return applyTransforms(data, shape, tensor.transforms);
     },
   };
@@ -73,9 +76,12 @@ const LAYOUT_AMBIGUOUS_FORMATS: ReadonlySet<string> = new Set(["llama2c"]);
  * The readings of a suspect worth matching: as stored, plus every matrix read transposed when the
  * format cannot tell (a re-laid-out llama2.c copy is otherwise unrecognisable).
  */
-export async function suspectReadings(path: string): Promise<ModelFingerprint[]> {
-  const asStored = await fingerprintModel(path);
+export async function suspectReadings(
+  path: string,
+  options: FingerprintOptions = {},
+): Promise<ModelFingerprint[]> {
+  const asStored = await fingerprintModel(path, options);
   if (!LAYOUT_AMBIGUOUS_FORMATS.has(asStored.source.format) || asStored.anchors.length === 0)
     return [asStored];
-  return [asStored, await fingerprintModel(path, { storedTransposed: true })];
+  return [asStored, await fingerprintModel(path, { ...options, storedTransposed: true })];
 }

@@ -4,7 +4,7 @@
  */
 import { FormatError } from "../errors.js";
 
-export type WeightFormat = "safetensors" | "gguf" | "llama2c";
+export type WeightFormat = "safetensors" | "gguf" | "llama2c" | "pytorch";
 
 export interface TensorInfo {
   /** Name as stored in the file (or the llama2.c field name). */
@@ -36,7 +36,7 @@ export interface TensorStore {
    * [rows.length, last dim]. Rows are those of the matrix view (every dimension but the last
    * flattened; a 1-D tensor has one value per row), in any order, repeats allowed.
    * Optional: stores that cannot read rows positionally leave it out and `readTensorRows` falls back
-   * to a whole read.
+   * to a whole read. Throws a FormatError for a row outside the tensor.
    */
   readRows?(name: string, rows: readonly number[]): Promise<Float32Array>;
   /** Release file handles. Safe to call twice. */
@@ -61,14 +61,22 @@ export async function readTensorRows(
 ): Promise<Float32Array> {
   const info = store.get(name);
   if (info === undefined) throw new FormatError("no such tensor", { file: store.files[0], field: name });
-  const { rows: outer, cols: width } = matrixView(info.shape);
+  if (store.readRows !== undefined) return store.readRows(name, rows);
+  checkRows(info, rows);
+  return gatherRows(await store.read(name), matrixView(info.shape).cols, rows);
+}
+
+/** Throws a FormatError naming the tensor when a row index is not a row of its matrix view. */
+export function checkRows(info: TensorInfo, rows: readonly number[]): void {
+  const outer = matrixView(info.shape).rows;
   for (const row of rows) {
     if (!Number.isInteger(row) || row < 0 || row >= outer) {
-      throw new FormatError(`row ${row} outside ${outer} rows`, { file: info.file, field: `tensor ${name}` });
+      throw new FormatError(`row ${row} outside ${outer} rows`, {
+        file: info.file,
+        field: `tensor ${info.name}`,
+      });
     }
   }
-  if (store.readRows !== undefined) return store.readRows(name, rows);
-  return gatherRows(await store.read(name), width, rows);
 }
 
 /** Rows `rows` (in that order) of a row-major matrix with `cols` columns, copied into one array. */

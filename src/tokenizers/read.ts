@@ -13,6 +13,8 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FormatError, InputNotFoundError } from "../errors.js";
+import { firstShardName } from "../formats/gguf/split.js";
+import { parseLlama2cHeader, VERSIONED_HEADER_BYTES } from "../formats/llama2c/header.js";
 import { readGgufVocabulary } from "./readers/gguf.js";
 import { readLlama2cTokenizer } from "./readers/llama2c.js";
 import { readSentencePiece } from "./readers/sentencepiece.js";
@@ -25,10 +27,6 @@ export const FOLDER_TOKENIZER_FILES = ["tokenizer.json", "tokenizer.model", "tok
 
 /** llama2.c tokenizer names: `tokenizer.bin`, `tok512.bin`, and the same after a prefix (`llama2xs-tok512.bin`). */
 const LLAMA2C_TOKENIZER_NAME = /(?:^|[-_.])(?:tokenizer|tok\d+)\.bin$/;
-
-/** Size of a llama2.c checkpoint header: seven int32 (dim, hidden_dim, n_layers, n_heads, n_kv_heads,
- * vocab_size, seq_len). */
-const LLAMA2C_HEADER_BYTES = 28;
 
 async function kindOf(path: string): Promise<"file" | "folder"> {
   try {
@@ -73,6 +71,9 @@ async function readFolder(folder: string): Promise<Vocabulary> {
   if (tiktoken !== undefined) return readTiktoken(join(folder, tiktoken));
   const ggufs = sorted.filter((name) => name.endsWith(".gguf"));
   if (ggufs.length === 1) return readGgufVocabulary(join(folder, ggufs[0]!));
+  // A split GGUF keeps its vocabulary in the first shard.
+  const firstShard = firstShardName(ggufs);
+  if (firstShard !== undefined) return readGgufVocabulary(join(folder, firstShard));
   throw new FormatError(
     ggufs.length > 1
       ? `folder holds ${ggufs.length} .gguf files and no tokenizer file: name the one to read`
@@ -81,21 +82,20 @@ async function readFolder(folder: string): Promise<Vocabulary> {
   );
 }
 
-/** A llama2.c checkpoint's tokenizer: `tok{vocab_size}.bin` beside it, else `tokenizer.bin`. */
+/**
+ * A llama2.c checkpoint's tokenizer: `tok{vocab_size}.bin` beside it, else `tokenizer.bin` (run.c's
+ * default). vocab_size comes from the checkpoint's header, legacy or versioned ("ak42", where it is the
+ * sixth of the seven ints after magic and version).
+ */
 async function readCheckpointNeighbour(path: string, prefix: Uint8Array): Promise<Vocabulary> {
-  if (prefix.byteLength < LLAMA2C_HEADER_BYTES) {
-    throw new FormatError("not a tokenizer file and too short for a llama2.c checkpoint header", {
-      file: path,
-    });
-  }
-  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
-  const config = Array.from({ length: 7 }, (_, i) => view.getInt32(i * 4, true));
-  // vocab_size is negative when the checkpoint has an unshared classifier.
-  const vocabSize = Math.abs(config[5]!);
-  if (config.some((value, i) => i !== 5 && value <= 0) || vocabSize === 0) {
+  let vocabSize: number;
+  try {
+    vocabSize = parseLlama2cHeader(prefix, path).vocabSize;
+  } catch (error) {
     throw new FormatError("unrecognised .bin file: neither a llama2.c tokenizer nor a llama2.c checkpoint", {
       file: path,
       field: "header",
+      cause: error,
     });
   }
   const folder = dirname(path);
@@ -119,7 +119,7 @@ function looksLikeTiktoken(prefix: Uint8Array): boolean {
 export async function readVocabulary(path: string): Promise<Vocabulary> {
   if ((await kindOf(path)) === "folder") return readFolder(path);
   const name = basename(path);
-  const prefix = readPrefix(path, 64);
+  const prefix = readPrefix(path, VERSIONED_HEADER_BYTES);
   const magic = String.fromCharCode(...prefix.subarray(0, 4));
   if (magic === "GGUF") return readGgufVocabulary(path);
   if (name.endsWith(".json")) {

@@ -187,7 +187,9 @@ async function writeLlama2cFile(model: LlamaModel, path: string): Promise<void> 
       const name = canonical[stored] ?? stored;
       const values = await readInOrder(model, name, "interleaved");
       const shape = model.shapes.get(name)!;
-      return storage.transposed && shape.length === 2 && !name.startsWith("freqs_cis_")
+      // As the HF writer: the embedding is a lookup table, not a Linear, and stays [vocab, dim] (the real
+      // stories260K.transpose.bin transposes every layer matrix and keeps the embedding as it was).
+      return storage.transposed && shape.length === 2 && !name.startsWith("freqs_cis_") && name !== "embed"
         ? transpose(values, shape[0]!, shape[1]!)
         : values;
     },

@@ -7,7 +7,8 @@ import type { Llama2cHeader } from "./header.js";
 
 export type Llama2cEncoding =
   | { kind: "f32" }
-  /** Version 2: `count` int8 values at `offset`, then elsewhere one float32 scale per group. */
+  /** Version 2: `count` int8 values at `offset`, then at `scaleOffset` (right after them) one float32
+   * scale per group of `groupSize` values. */
   | { kind: "q8"; scaleOffset: number; groupSize: number };
 
 export interface Llama2cTensor {
@@ -96,30 +97,26 @@ export function llama2cLayout(h: Llama2cHeader): Llama2cLayout {
     }
     return { tensors, expectedBytes: offset };
   }
+  // Version 2 (export.py `version2_export`, read by runq.c `memory_map_weights`): the fp32 norms first,
+  // then each quantized tensor as its int8 values immediately followed by its own float32 scales (one
+  // per group of `group_size` consecutive values, groups running across rows).
   const groupSize = h.groupSize!;
-  const plain = specs.filter((spec) => !spec.quantized);
-  const quantized = specs.filter((spec) => spec.quantized);
-  for (const spec of plain) {
+  for (const spec of specs.filter((s) => !s.quantized)) {
     const byteLength = count(spec.shape) * 4;
     tensors.push({ name: spec.name, shape: spec.shape, offset, byteLength, encoding: { kind: "f32" } });
     offset += byteLength;
   }
-  const valueOffsets: number[] = [];
-  for (const spec of quantized) {
-    valueOffsets.push(offset);
-    offset += count(spec.shape);
-  }
-  quantized.forEach((spec, i) => {
+  for (const spec of specs.filter((s) => s.quantized)) {
     const n = count(spec.shape);
     tensors.push({
       name: spec.name,
       shape: spec.shape,
-      offset: valueOffsets[i]!,
+      offset,
       byteLength: n,
-      encoding: { kind: "q8", scaleOffset: offset, groupSize },
+      encoding: { kind: "q8", scaleOffset: offset + n, groupSize },
     });
-    offset += (n / groupSize) * 4;
-  });
+    offset += n + (n / groupSize) * 4;
+  }
   return { tensors, expectedBytes: offset };
 }
 

@@ -38,13 +38,25 @@ export function encodeLlama2cHeader(fields: Llama2cHeaderFields): Uint8Array {
   return bytes;
 }
 
-/** Symmetric int8 quantization of one group, as export.py's quantize_q80 (scale = max|w| / 127). */
+/**
+ * Symmetric int8 quantization of one group, as export.py's `quantize_q80` computes it in float32 torch
+ * arithmetic: scale = max|w| / 127, q = round(w / scale) with torch.round's ties to even.
+ */
 export function quantizeQ8Group(values: Float32Array, out: Int8Array): number {
   let max = 0;
   for (const v of values) max = Math.max(max, Math.abs(v));
-  const scale = max / 127;
-  for (let i = 0; i < values.length; i++) out[i] = scale === 0 ? 0 : Math.round(values[i]! / scale);
+  const scale = Math.fround(max / 127);
+  for (let i = 0; i < values.length; i++)
+    out[i] = scale === 0 ? 0 : roundHalfEven(Math.fround(values[i]! / scale));
   return scale;
+}
+
+function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const diff = x - floor;
+  if (diff > 0.5) return floor + 1;
+  if (diff < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 function f32Bytes(values: Float32Array): Uint8Array {
@@ -67,8 +79,6 @@ export async function writeLlama2c(
   const handle = await open(path, "w");
   try {
     await handle.write(header, 0, header.byteLength, 0);
-    const scales: Float32Array[] = [];
-    let scaleOffset: number | undefined;
     for (const entry of ordered) {
       const values = await tensor(entry.name);
       checkLength(entry, values);
@@ -77,8 +87,7 @@ export async function writeLlama2c(
         await handle.write(bytes, 0, bytes.byteLength, entry.offset);
         continue;
       }
-      const { groupSize } = entry.encoding;
-      scaleOffset ??= entry.encoding.scaleOffset;
+      const { groupSize, scaleOffset } = entry.encoding;
       const ints = new Int8Array(values.length);
       const groupScales = new Float32Array(values.length / groupSize);
       for (let g = 0; g < groupScales.length; g++) {
@@ -87,14 +96,8 @@ export async function writeLlama2c(
           ints.subarray(g * groupSize, (g + 1) * groupSize),
         );
       }
-      scales.push(groupScales);
       await handle.write(new Uint8Array(ints.buffer), 0, ints.byteLength, entry.offset);
-    }
-    let at = scaleOffset ?? 0;
-    for (const groupScales of scales) {
-      const bytes = new Uint8Array(groupScales.buffer);
-      await handle.write(bytes, 0, bytes.byteLength, at);
-      at += bytes.byteLength;
+      await handle.write(new Uint8Array(groupScales.buffer), 0, groupScales.byteLength, scaleOffset);
     }
   } finally {
     await handle.close();
