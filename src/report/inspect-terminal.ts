@@ -29,6 +29,8 @@ function transformHint(transforms: LayoutTransform[][]): string {
       if (t.kind === "transpose") hints.add("transposed");
       else if (t.kind === "unpermute-rope") hints.add("rotary order undone");
       else if (t.kind === "slice-rows-interleaved") hints.add("fused, split per head");
+      else if (t.kind === "add")
+        hints.add(`gain ${t.value > 0 ? "+" : ""}${t.value} (stored w, effective ${t.value}+w)`);
       else hints.add("fused, split");
     }
   }
