@@ -4,9 +4,11 @@ import { compareModels } from "../compare/compare-models.js";
 import { LINEAGE_MIN_CKA } from "../compare/verdict.js";
 import { renderCompare } from "../report/compare-terminal.js";
 import { renderCompareHtml } from "../report/html/compare-html.js";
+import { applyRevision, MODEL_HELP, REVISION_HELP, reportHubTraffic } from "./hub-options.js";
 import { printJson, printLines } from "./output.js";
 
 interface CompareOptions {
+  revision?: string;
   json?: boolean;
   html?: string;
   permutations?: number;
@@ -16,13 +18,16 @@ export function registerCompare(program: Command): void {
   program
     .command("compare")
     .description("Say whether SUSPECT's weights come from REFERENCE: verdict, tags, p-value, evidence")
-    .argument("<suspect>", "model folder, .safetensors, .gguf or llama2.c .bin")
-    .argument("<reference>", "model folder, .safetensors, .gguf or llama2.c .bin")
+    .argument("<suspect>", MODEL_HELP)
+    .argument("<reference>", MODEL_HELP)
     .option("--json", "print the CompareResult as JSON")
     .option("--html <file>", "also write a single-file HTML report")
     .option("--permutations <n>", "permutations per layer test", (value) => Number.parseInt(value, 10))
-    .action(async (suspect: string, reference: string, options: CompareOptions) => {
-      const result = await compareModels(suspect, reference, { permutations: options.permutations });
+    .option("--revision <rev>", REVISION_HELP)
+    .action(async (suspectArg: string, referenceArg: string, options: CompareOptions) => {
+      const [suspect, reference] = await applyRevision([suspectArg, referenceArg], options.revision);
+      const result = await compareModels(suspect!, reference!, { permutations: options.permutations });
+      reportHubTraffic();
       if (options.json) printJson(result);
       else printLines(renderCompare(result));
       if (options.html !== undefined) {

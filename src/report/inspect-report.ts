@@ -7,7 +7,7 @@ import type { ArchitectureSummary } from "../architecture/summary.js";
 import { LineageError } from "../errors.js";
 import { elementCount, type WeightFormat } from "../formats/tensor-store.js";
 import type { CanonicalModel, LayoutTransform } from "../naming/canonical-model.js";
-import { readVocabulary } from "../tokenizers/read.js";
+import { readModelVocabulary } from "../tokenizers/model-vocabulary.js";
 import type { Vocabulary } from "../tokenizers/vocabulary.js";
 
 export interface InspectTensor {
@@ -108,7 +108,7 @@ function tokenizerSummary(vocabulary: Vocabulary, files: string[]): InspectToken
 async function readTokenizer(model: CanonicalModel): Promise<InspectTokenizer> {
   const files = model.source.tokenizerFiles;
   try {
-    return tokenizerSummary(await readVocabulary(model.source.path), files);
+    return tokenizerSummary(await readModelVocabulary(model.source), files);
   } catch (error) {
     if (!(error instanceof LineageError)) throw error;
     return {
