@@ -6,6 +6,7 @@ import { countParameters, isParameter } from "../architecture/parameter-count.js
 import type { ArchitectureSummary } from "../architecture/summary.js";
 import { LineageError } from "../errors.js";
 import { elementCount, type WeightFormat } from "../formats/tensor-store.js";
+import { type DeclaredLineage, declaredLineage } from "../lineage/declared-lineage.js";
 import type { CanonicalModel, LayoutTransform } from "../naming/canonical-model.js";
 import { readModelVocabulary } from "../tokenizers/model-vocabulary.js";
 import type { Vocabulary } from "../tokenizers/vocabulary.js";
@@ -49,6 +50,8 @@ export interface InspectReport {
   tensors: InspectTensor[];
   unrecognised: string[];
   tokenizer: InspectTokenizer;
+  /** What the model card, GGUF metadata or configuration claim about the base model. */
+  declared: DeclaredLineage;
   notes: string[];
 }
 
@@ -148,6 +151,7 @@ export async function buildInspectReport(model: CanonicalModel): Promise<Inspect
     tensors: tensorRows(model),
     unrecognised: model.unrecognised.map((t) => t.name),
     tokenizer,
+    declared: await declaredLineage(model.source),
     notes: [...model.notes, ...tokenizerNotes(tokenizer, model.architecture)],
   };
 }
