@@ -210,6 +210,14 @@ function tokenizerLine(report: InspectReport): string {
   return `${t.format} ${t.kind}, ${integer(t.vocabSize ?? 0)} tokens${from}${special === "" ? "" : `; special: ${special}`}`;
 }
 
+/** What the model claims about its base: `finetune of org/base (README.md front matter)`. */
+function declaredLine(report: InspectReport): string {
+  const d = report.declared;
+  if (d.source === undefined) return "no base model declared";
+  const relation = d.relation === undefined ? "derived from" : `${d.relation} of`;
+  return `${relation} ${d.baseModels.join(", ")} (${d.source})`;
+}
+
 export function renderInspect(report: InspectReport, color: boolean): string[] {
   const c: Colors = color ? pc : plain;
   const field = (label: string, value: string) => `  ${c.dim(label.padEnd(12))}${value}`;
@@ -225,6 +233,7 @@ export function renderInspect(report: InspectReport, color: boolean): string[] {
     field("parameters", `${formatCount(report.parameterCount)} (${integer(report.parameterCount)})`),
     field("dtypes", dtypes || "none"),
     field("tokenizer", tokenizerLine(report)),
+    field("declared", declaredLine(report)),
   ];
   const mapped = report.tensors.filter((t) => t.canonical !== null);
   lines.push(
