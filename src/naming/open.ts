@@ -27,7 +27,11 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
     numHeadsPerLayer: declared.figures.perLayer?.numHeads,
     numKvHeadsPerLayer: declared.figures.perLayer?.numKvHeads,
   };
-  const mapping = mapTensorNames(source.store.tensors, rulesFor(source.format), context);
+  const mapping = mapTensorNames(
+    source.store.tensors,
+    rulesFor(source.format, source.store.tensors),
+    context,
+  );
   const summary = summarizeArchitecture(declared, mapping.tensors);
   const byName = new Map<string, CanonicalTensor>(
     mapping.tensors.map((tensor) => [tensor.canonical, tensor]),
