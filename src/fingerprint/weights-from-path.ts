@@ -4,7 +4,7 @@ import { displayName } from "../formats/model-source.js";
 import type { CanonicalModel } from "../naming/canonical-model.js";
 import { openCanonicalModel } from "../naming/open.js";
 import { applyTransforms, transpose } from "../naming/transforms.js";
-import { readVocabulary } from "../tokenizers/read.js";
+import { readModelVocabulary } from "../tokenizers/model-vocabulary.js";
 import type { Vocabulary } from "../tokenizers/vocabulary.js";
 import { type ModelFingerprint, TRANSPOSED_READING_NOTE } from "./model-fingerprint.js";
 import { buildFingerprint, type FingerprintModel, type FingerprintOptions } from "./weights-build.js";
@@ -50,7 +50,7 @@ export async function fingerprintModel(
     let vocabulary: Vocabulary | undefined;
     let vocabularyNote: string | undefined;
     try {
-      vocabulary = await readVocabulary(path);
+      vocabulary = await readModelVocabulary(model.source);
     } catch (error) {
       // A checkpoint without a tokenizer still has an architecture and weak profiles worth storing.
       if (!(error instanceof FormatError || error instanceof InputNotFoundError)) throw error;
@@ -76,9 +76,12 @@ const LAYOUT_AMBIGUOUS_FORMATS: ReadonlySet<string> = new Set(["llama2c"]);
  * The readings of a suspect worth matching: as stored, plus every matrix read transposed when the
  * format cannot tell (a re-laid-out llama2.c copy is otherwise unrecognisable).
  */
-export async function suspectReadings(path: string): Promise<ModelFingerprint[]> {
-  const asStored = await fingerprintModel(path);
+export async function suspectReadings(
+  path: string,
+  options: FingerprintOptions = {},
+): Promise<ModelFingerprint[]> {
+  const asStored = await fingerprintModel(path, options);
   if (!LAYOUT_AMBIGUOUS_FORMATS.has(asStored.source.format) || asStored.anchors.length === 0)
     return [asStored];
-  return [asStored, await fingerprintModel(path, { storedTransposed: true })];
+  return [asStored, await fingerprintModel(path, { ...options, storedTransposed: true })];
 }
