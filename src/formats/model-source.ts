@@ -10,13 +10,14 @@
  * not only extension); a folder holding exactly one `.gguf` or one llama2.c `.bin`.
  */
 import { readdir, stat } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { FormatError, InputNotFoundError } from "../errors.js";
 import { firstShardName } from "./gguf/split.js";
 import { GgufStore } from "./gguf/store.js";
 import { isHfCacheRepo, resolveHfCacheRepo } from "./hf-cache.js";
 import { readJsonObject } from "./json-file.js";
 import { Llama2cStore } from "./llama2c/store.js";
+import { withQuantizationScales } from "./safetensors/block-scales.js";
 import { isShardIndexName, openShardedSafetensors } from "./safetensors/shard-index.js";
 import { SafetensorsStore } from "./safetensors/store.js";
 import { type FileKind, pickleRefused, sniffFile } from "./sniff.js";
@@ -182,10 +183,66 @@ async function optionalJson(folder: string, names: readonly string[], name: stri
   return { path, value: await readJsonObject(path) };
 }
 
-/** Resolve a MODEL argument and open its weights (headers only). */
+/** config.json, generation_config.json and tokenizer files among `names` in `folder`. */
+async function folderFiles(folder: string, names: readonly string[]) {
+  const config = await optionalJson(folder, names, "config.json");
+  const generation = await optionalJson(folder, names, "generation_config.json");
+  const tokenizerFiles = names
+    .filter((name) => TOKENIZER_FILE_NAMES.includes(name) || LLAMA2C_TOKENIZER.test(name))
+    .map((name) => join(folder, name));
+  return {
+    config: config.value,
+    configPath: config.path,
+    generationConfig: generation.value,
+    generationConfigPath: generation.path,
+    tokenizerFiles,
+  };
+}
+
+/** Complete an opened store with the configuration and tokenizer files found with it. */
+async function describe(
+  path: string,
+  opened: Opened,
+  where: { folder: string | undefined; filesFrom: string; names: string[]; hfCache: ModelSource["hfCache"] },
+): Promise<ModelSource> {
+  try {
+    const files = await folderFiles(where.filesFrom, where.names);
+    const store =
+      opened.format === "safetensors"
+        ? withQuantizationScales(opened.store, files.config, files.configPath)
+        : opened.store;
+    return {
+      path,
+      format: opened.format,
+      store,
+      ...files,
+      folder: where.folder,
+      weightFiles: opened.weightFiles,
+      indexPath: opened.indexPath,
+      hfCache: where.hfCache,
+      folderEntries: where.folder === undefined ? [] : where.names,
+    };
+  } catch (error) {
+    await opened.store.close();
+    throw error;
+  }
+}
+
+/**
+ * Resolve a MODEL argument and open its weights (headers only). A `.safetensors` (or index) file given
+ * on its own takes the config.json, generation_config.json and tokenizer files beside it, as
+ * transformers does for the folder holding it, so `base-a` and `base-a/model.safetensors` describe the
+ * same model; GGUF and llama2.c files carry their own configuration.
+ */
 export async function openModelSource(path: string): Promise<ModelSource> {
   const info = await statOrNotFound(path);
-  if (!info.isDirectory()) return emptySource(path, await openWeightFile(path, await sniffFile(path)));
+  if (!info.isDirectory()) {
+    const opened = await openWeightFile(path, await sniffFile(path));
+    if (opened.format !== "safetensors") return emptySource(path, opened);
+    const beside = dirname(resolve(path));
+    const names = (await readdir(beside)).sort();
+    return describe(path, opened, { folder: undefined, filesFrom: beside, names, hfCache: undefined });
+  }
   let folder = resolve(path);
   let hfCache: ModelSource["hfCache"];
   if (await isHfCacheRepo(folder)) {
@@ -195,31 +252,7 @@ export async function openModelSource(path: string): Promise<ModelSource> {
   }
   const names = (await readdir(folder)).sort();
   const opened = await openFolderWeights(folder, names);
-  try {
-    const config = await optionalJson(folder, names, "config.json");
-    const generation = await optionalJson(folder, names, "generation_config.json");
-    const tokenizerFiles = names
-      .filter((name) => TOKENIZER_FILE_NAMES.includes(name) || LLAMA2C_TOKENIZER.test(name))
-      .map((name) => join(folder, name));
-    return {
-      path,
-      format: opened.format,
-      store: opened.store,
-      config: config.value,
-      configPath: config.path,
-      tokenizerFiles,
-      folder,
-      weightFiles: opened.weightFiles,
-      indexPath: opened.indexPath,
-      generationConfig: generation.value,
-      generationConfigPath: generation.path,
-      hfCache,
-      folderEntries: names,
-    };
-  } catch (error) {
-    await opened.store.close();
-    throw error;
-  }
+  return describe(path, opened, { folder, filesFrom: folder, names, hfCache });
 }
 
 export function displayName(path: string): string {

@@ -67,6 +67,9 @@ export interface CanonicalModel {
   tensors: readonly CanonicalTensor[];
   /** Stored tensors no rule recognised: kept and reported, never dropped. */
   unrecognised: readonly TensorInfo[];
+  /** Stored quantization scales (FP8 `weight_scale_inv` blocks, per-channel `weight_scale`): applied when
+   * their weights are read, so canonical tensors are dequantized; not parameters, not unrecognised. */
+  scales: readonly TensorInfo[];
   /** Things a reader should know: config vs tensor-name disagreements, unrecognised tensors, … */
   notes: string[];
   /**

@@ -47,7 +47,12 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
     numKvHeadsPerLayer: declared.figures.perLayer?.numKvHeads,
   };
   const mapping = withNormGainConvention(
-    mapTensorNames(source.store.tensors, rulesFor(source.format), context),
+    mapTensorNames(
+      source.store.tensors,
+      rulesFor(source.format),
+      context,
+      new Set(source.store.quantizationScales?.values() ?? []),
+    ),
     source.format === "safetensors" ? normGainOffset(source.config) : 0,
   );
   const summary = summarizeArchitecture(declared, mapping.tensors);
@@ -80,6 +85,7 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
     architecture: summary.architecture,
     tensors: mapping.tensors,
     unrecognised: mapping.unrecognised,
+    scales: mapping.scales,
     notes: [...(noWeights === undefined ? [] : [noWeights]), ...summary.notes, ...mapping.notes],
     noWeights,
     get: (canonical) => byName.get(canonical),

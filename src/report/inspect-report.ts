@@ -5,6 +5,7 @@
 import { countParameters, isParameter } from "../architecture/parameter-count.js";
 import type { ArchitectureSummary } from "../architecture/summary.js";
 import { LineageError } from "../errors.js";
+import { canDecode } from "../formats/decodable.js";
 import { elementCount, type WeightFormat } from "../formats/tensor-store.js";
 import type { CanonicalModel, LayoutTransform } from "../naming/canonical-model.js";
 import { readVocabulary } from "../tokenizers/read.js";
@@ -48,6 +49,8 @@ export interface InspectReport {
   dtypes: Record<string, { tensors: number; parameters: number }>;
   tensors: InspectTensor[];
   unrecognised: string[];
+  /** Stored quantization scales, applied to their weights on read (not parameters). */
+  scales: string[];
   tokenizer: InspectTokenizer;
   notes: string[];
 }
@@ -136,6 +139,19 @@ function tokenizerNotes(tokenizer: InspectTokenizer, architecture: ArchitectureS
   return notes;
 }
 
+/** Tensors whose stored dtype lineage lists but cannot decode: reading them fails, naming them. */
+function undecodableNotes(model: CanonicalModel): string[] {
+  const byDtype = new Map<string, string[]>();
+  for (const tensor of model.source.store.tensors) {
+    if (canDecode(model.source.format, tensor.dtype)) continue;
+    byDtype.set(tensor.dtype, [...(byDtype.get(tensor.dtype) ?? []), tensor.name]);
+  }
+  return [...byDtype].map(
+    ([dtype, names]) =>
+      `${names.length} tensor(s) of dtype ${dtype}, which lineage cannot decode (listed; reading one is refused, naming it): ${names.slice(0, 4).join(", ")}${names.length > 4 ? ", …" : ""}`,
+  );
+}
+
 export async function buildInspectReport(model: CanonicalModel): Promise<InspectReport> {
   const tokenizer = await readTokenizer(model);
   return {
@@ -147,8 +163,9 @@ export async function buildInspectReport(model: CanonicalModel): Promise<Inspect
     dtypes: dtypeCounts(model),
     tensors: tensorRows(model),
     unrecognised: model.unrecognised.map((t) => t.name),
+    scales: model.scales.map((t) => t.name),
     tokenizer,
-    notes: [...model.notes, ...tokenizerNotes(tokenizer, model.architecture)],
+    notes: [...model.notes, ...undecodableNotes(model), ...tokenizerNotes(tokenizer, model.architecture)],
   };
 }
 

@@ -230,7 +230,7 @@ export function renderInspect(report: InspectReport, color: boolean): string[] {
   lines.push(
     "",
     c.bold(
-      `tensors: ${report.tensors.length} stored, ${mapped.length} recognised, ${report.unrecognised.length} unrecognised`,
+      `tensors: ${report.tensors.length} stored, ${mapped.length} recognised, ${report.unrecognised.length} unrecognised${report.scales.length === 0 ? "" : `, ${report.scales.length} quantization scales`}`,
     ),
   );
   const top = mapped
@@ -238,7 +238,8 @@ export function renderInspect(report: InspectReport, color: boolean): string[] {
     .sort(byCanonicalOrder)
     .map(rowOf);
   lines.push(...table(top, "  ", c), ...layerLines(report.tensors, c));
-  const unknown = report.tensors.filter((t) => t.canonical === null);
+  const scales = new Set(report.scales);
+  const unknown = report.tensors.filter((t) => t.canonical === null && !scales.has(t.name));
   if (unknown.length > 0) {
     lines.push(`  ${c.yellow("unrecognised")}`);
     const shown = unknown.slice(0, MAX_UNRECOGNISED_SHOWN).map((t) => ({ ...rowOf(t), label: "?" }));
