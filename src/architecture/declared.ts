@@ -2,6 +2,7 @@
  * What a model declares about itself, before looking at tensor names: config.json for Hugging Face
  * folders, metadata for GGUF, the header for llama2.c.
  */
+import { basename } from "node:path";
 import type { ModelSource } from "../formats/model-source.js";
 import type { Figures } from "./figures.js";
 import { figuresFromConfig } from "./from-config.js";
@@ -46,7 +47,7 @@ export function declaredArchitecture(source: ModelSource): Declared {
     return {
       family: config.family,
       figures: config.figures,
-      source: "config.json",
+      source: source.configPath === undefined ? "model_args in the checkpoint" : basename(source.configPath),
       declaredType: config.modelType ?? config.architectureClass,
       ggufArchitecture: undefined,
     };

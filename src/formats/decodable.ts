@@ -6,6 +6,7 @@ import type { WeightFormat } from "./tensor-store.js";
 export function canDecode(format: WeightFormat, dtype: string): boolean {
   switch (format) {
     case "safetensors":
+    case "pytorch":
       return isSafetensorsDtype(dtype);
     case "gguf":
       return DEQUANTIZABLE.has(dtype);

@@ -49,7 +49,7 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
   const mapping = withNormGainConvention(
     mapTensorNames(
       source.store.tensors,
-      rulesFor(source.format),
+      rulesFor(source.format, source.store.tensors),
       context,
       new Set(source.store.quantizationScales?.values() ?? []),
     ),

@@ -6,7 +6,7 @@
  *   `tokenizer.model`, else `tokenizer.bin`, else `*.tiktoken`, else its only `.gguf` file;
  * - a `.gguf` file (by magic): its `tokenizer.ggml.*` metadata;
  * - `*.json`: tokenizer.json; `*.model` (or protobuf bytes): SentencePiece; `*.tiktoken`: tiktoken ranks;
- * - `tokenizer.bin` / `tokNNN.bin`: llama2.c tokenizer; any other `.bin` is read as a llama2.c checkpoint
+ * - `tokenizer.bin` / `tokNNN.bin` (also after a prefix: `llama2xs-tok512.bin`): llama2.c tokenizer; any other `.bin` is read as a llama2.c checkpoint
  *   and its neighbouring `tokNNN.bin` (NNN = its vocab_size) or `tokenizer.bin` is used.
  */
 import { closeSync, openSync, readSync } from "node:fs";
@@ -25,7 +25,8 @@ import type { Vocabulary } from "./vocabulary.js";
 /** Tokenizer files a folder is searched for, in order of preference. */
 export const FOLDER_TOKENIZER_FILES = ["tokenizer.json", "tokenizer.model", "tokenizer.bin"] as const;
 
-const LLAMA2C_TOKENIZER_NAME = /^(tokenizer|tok\d+)\.bin$/;
+/** llama2.c tokenizer names: `tokenizer.bin`, `tok512.bin`, and the same after a prefix (`llama2xs-tok512.bin`). */
+const LLAMA2C_TOKENIZER_NAME = /(?:^|[-_.])(?:tokenizer|tok\d+)\.bin$/;
 
 async function kindOf(path: string): Promise<"file" | "folder"> {
   try {

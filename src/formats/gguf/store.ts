@@ -4,13 +4,15 @@
  * PyTorch order; dtypes are GGML type names. Tensors of types we cannot decode are listed but refused
  * by `read` with a FormatError.
  */
-import { type FileHandle, open } from "node:fs/promises";
-import { FormatError, InputNotFoundError } from "../../errors.js";
+import { FormatError } from "../../errors.js";
+import { PositionalFile } from "../file-reader.js";
+import type { RangeSource } from "../range-source.js";
 import { type CoalesceOptions, readRowsCoalesced } from "../row-reads.js";
 import { checkRows, gatherRows, matrixView, type TensorInfo, type TensorStore } from "../tensor-store.js";
 import { canDequantize, dequantize } from "./dequant.js";
 import { type GgufHeader, type GgufTensorInfo, readGgufHeader } from "./header.js";
-import { readSplitHeaders } from "./split.js";
+import { readGgufHeaderFrom } from "./header-from-source.js";
+import { readSplitHeaders, splitInfo } from "./split.js";
 
 /** File bytes decoded per chunk by `readChunks`: big enough to amortise a read, small enough that the
  * decoded floats are still in cache when statistics read them (measured: 0.25–1 MiB is as fast as
@@ -32,7 +34,7 @@ export class GgufStore implements TensorStore {
 
   private constructor(
     shards: readonly GgufHeader[],
-    private readonly handles: readonly FileHandle[],
+    private readonly sources: readonly RangeSource[],
   ) {
     this.shards = shards;
     this.header = shards[0]!;
@@ -63,28 +65,43 @@ export class GgufStore implements TensorStore {
    */
   static async open(path: string): Promise<GgufStore> {
     const shards = await readSplitHeaders(await readGgufHeader(path));
-    const handles: FileHandle[] = [];
+    const sources: RangeSource[] = [];
     try {
       for (const shard of shards) {
-        let handle: FileHandle;
-        try {
-          handle = await open(shard.file, "r");
-        } catch (error) {
-          throw new InputNotFoundError("cannot read file (does it exist?)", {
-            file: shard.file,
-            cause: error,
-          });
-        }
-        handles.push(handle);
-        if ((await handle.stat()).size !== shard.fileSize) {
+        const source = await PositionalFile.open(shard.file);
+        sources.push(source);
+        if (source.size !== shard.fileSize) {
           throw new FormatError("file changed size while being opened", { file: shard.file });
         }
       }
     } catch (error) {
-      for (const handle of handles) await handle.close();
+      for (const source of sources) await source.close();
       throw error;
     }
-    return new GgufStore(shards, handles);
+    return new GgufStore(shards, sources);
+  }
+
+  /**
+   * A store over one opened source (a Hub file read by ranges); closes it on failure. A split model
+   * cannot be opened this way: its other shards are found by file name, next to the first.
+   */
+  static async fromSource(source: RangeSource): Promise<GgufStore> {
+    try {
+      const header = await readGgufHeaderFrom(source);
+      if (source.size !== header.fileSize) {
+        throw new FormatError("file changed size while being opened", { file: source.name });
+      }
+      if (splitInfo(header) !== undefined) {
+        throw new FormatError("a split GGUF is read from local files only (its shards are found by name)", {
+          file: source.name,
+          field: "split.count",
+        });
+      }
+      return new GgufStore([header], [source]);
+    } catch (error) {
+      await source.close();
+      throw error;
+    }
   }
 
   get(name: string): TensorInfo | undefined {
@@ -142,7 +159,7 @@ export class GgufStore implements TensorStore {
         const from = (first - runFirst) * rowBytes;
         dequantize(bytes.subarray(from, from + count * rowBytes), tensor.type, out);
       },
-      options,
+      { gapBytes: this.sources[shard]!.gapBytes, ...options },
     );
   }
 
@@ -170,18 +187,7 @@ export class GgufStore implements TensorStore {
 
   /** Fill `target` from `position`; the header already checked the range lies inside the file. */
   private async readInto(shard: number, target: Uint8Array, position: number, name: string): Promise<void> {
-    const handle = this.handles[shard]!;
-    let done = 0;
-    while (done < target.byteLength) {
-      const { bytesRead } = await handle.read(target, done, target.byteLength - done, position + done);
-      if (bytesRead === 0) {
-        throw new FormatError(`file ended at offset ${position + done} (truncated since it was opened?)`, {
-          file: this.files[shard],
-          field: `tensor ${name}`,
-        });
-      }
-      done += bytesRead;
-    }
+    target.set(await this.sources[shard]!.read(position, target.byteLength, `tensor ${name}`));
   }
 
   private closed = false;
@@ -189,6 +195,6 @@ export class GgufStore implements TensorStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const handle of this.handles) await handle.close();
+    for (const source of this.sources) await source.close();
   }
 }
