@@ -24,6 +24,7 @@ import { PytorchStore } from "./pytorch/store.js";
 import { openAll, type RangeSource } from "./range-source.js";
 import { withQuantizationScales } from "./safetensors/block-scales.js";
 import { isShardIndexName, openShardedSafetensors } from "./safetensors/shard-index.js";
+import { missingShards, shardSetOf } from "./safetensors/shard-names.js";
 import { SafetensorsStore } from "./safetensors/store.js";
 import { type FileKind, SNIFF_BYTES, sniffBytes, sniffFile } from "./sniff.js";
 import type { TensorStore, WeightFormat } from "./tensor-store.js";
@@ -134,7 +135,44 @@ export async function sniffSource(source: RangeSource, name: string): Promise<Fi
   return sniffBytes(bytes, source.size, name);
 }
 
-async function openWeightFile(path: string, kind: FileKind): Promise<Opened> {
+/** The error for a sharded checkpoint with shards missing: it names the first and counts the rest. */
+function missingShardError(path: string, missing: readonly string[]): InputNotFoundError {
+  const more =
+    missing.length > 1
+      ? ` (and ${missing.length - 1} more: ${missing.slice(1, 4).join(", ")}${missing.length > 4 ? ", …" : ""})`
+      : "";
+  return new InputNotFoundError(
+    `shard ${basename(path)} is missing${more}: a sharded checkpoint is incomplete without every shard (interrupted download?)`,
+    { file: path },
+  );
+}
+
+/**
+ * For a safetensors shard given on its own (`model-00001-of-00003.safetensors`): the index beside it
+ * when there is one, else every shard of its set, each of which must exist. Undefined for other files.
+ */
+async function shardSet(path: string): Promise<{ index: string } | { shards: string[] } | undefined> {
+  const shards = shardSetOf(path);
+  if (shards === undefined) return undefined;
+  const folder = dirname(resolve(path));
+  const names = await readdir(folder);
+  const index = names.find(isShardIndexName);
+  if (index !== undefined) return { index: join(folder, index) };
+  const missing = missingShards(shards.map((shard) => basename(shard)));
+  if (missing.length > 0) throw missingShardError(join(folder, missing[0]!), missing);
+  return { shards };
+}
+
+async function openWeightFile(
+  path: string,
+  kind: FileKind,
+  set?: { index: string } | { shards: string[] },
+): Promise<Opened> {
+  if (kind === "safetensors" && set !== undefined) {
+    if ("index" in set) return openWeightFile(set.index, "safetensors-index");
+    const store = await SafetensorsStore.open(set.shards);
+    return { format: "safetensors", store, weightFiles: [...store.files] };
+  }
   if (kind === "safetensors-index") {
     const { store } = await openShardedSafetensors(path);
     return { format: "safetensors", store, weightFiles: [...store.files], indexPath: path };
@@ -185,6 +223,9 @@ async function openFolderWeights(folder: ModelFolder): Promise<Opened> {
     return { format: "safetensors", store, weightFiles: [...store.files], indexPath };
   }
   if (safetensors.length > 0) {
+    // Without an index the shard names are the only record of the set: all M must be there.
+    const missing = missingShards(safetensors);
+    if (missing.length > 0) throw missingShardError(folder.pathOf(missing[0]!), missing);
     const store = await SafetensorsStore.fromSources(await openAll(safetensors, (name) => folder.open(name)));
     return { format: "safetensors", store, weightFiles: [...store.files] };
   }
@@ -252,7 +293,7 @@ function scaled(opened: Opened, config: Record<string, unknown> | undefined, con
 export async function openModelSource(path: string): Promise<ModelSource> {
   const info = await statOrNotFound(path);
   if (!info.isDirectory()) {
-    const opened = await openWeightFile(path, await sniffFile(path));
+    const opened = await openWeightFile(path, await sniffFile(path), await shardSet(path));
     if (opened.format !== "safetensors") return emptySource(path, opened);
     try {
       const local = dirname(resolve(path));
