@@ -19,6 +19,7 @@ import { isHfCacheRepo, resolveHfCacheRepo } from "./hf-cache.js";
 import { MAX_CONFIG_BYTES, parseJsonBytes, readJsonObject } from "./json-file.js";
 import { Llama2cStore } from "./llama2c/store.js";
 import { localModelFolder, type ModelFolder } from "./model-folder.js";
+import { configFromModelArgs } from "./pytorch/checkpoint-config.js";
 import { openPytorchFolder } from "./pytorch/folder.js";
 import { PytorchStore } from "./pytorch/store.js";
 import { openAll, type RangeSource } from "./range-source.js";
@@ -269,7 +270,15 @@ async function optionalJson(folder: string, names: readonly string[], name: stri
 
 /** config.json, generation_config.json and tokenizer files among `names` in the local folder `local`. */
 async function filesBeside(local: string, names: readonly string[]) {
-  const config = await optionalJson(local, names, "config.json");
+  let config = await optionalJson(local, names, "config.json");
+  // Meta's and Mistral's own checkpoints (consolidated*.safetensors) carry params.json instead: the same
+  // figures under Meta's ModelArgs names, read as config.json keys.
+  if (config.value === undefined && names.includes("params.json")) {
+    const params = await optionalJson(local, names, "params.json");
+    const translated = params.value === undefined ? undefined : configFromModelArgs(params.value);
+    if (translated !== undefined && params.path !== undefined)
+      config = { path: params.path, value: translated };
+  }
   const generation = await optionalJson(local, names, "generation_config.json");
   const tokenizerFiles = names
     .filter((name) => TOKENIZER_FILE_NAMES.includes(name) || LLAMA2C_TOKENIZER.test(name))

@@ -4,6 +4,7 @@
  *
  * Canonical names (weights have no suffix; biases end in `.bias`):
  *   embed                      token embedding            [vocab, hidden]
+ *   pos_embed                  learned position embedding [positions, hidden] (GPT-2 `wpe`)
  *   lm_head                    output projection          [vocab, hidden]
  *   final_norm                 final norm weight          [hidden]
  *   layers.{i}.attn_norm       norm before attention      [hidden]

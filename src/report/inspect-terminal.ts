@@ -38,7 +38,15 @@ function transformHint(transforms: LayoutTransform[][]): string {
 }
 
 /** Display order of canonical names within the model and within a layer. */
-const ORDER = ["embed", ...CANONICAL_LAYER_PARTS, "moe.router", "moe.experts", "final_norm", "lm_head"];
+const ORDER = [
+  "embed",
+  "pos_embed",
+  ...CANONICAL_LAYER_PARTS,
+  "moe.router",
+  "moe.experts",
+  "final_norm",
+  "lm_head",
+];
 
 function rank(tensor: InspectTensor): [number, number, number, string] {
   const label = labelOf(tensor);
