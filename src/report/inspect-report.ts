@@ -8,6 +8,7 @@ import { LineageError } from "../errors.js";
 import { canDecode } from "../formats/decodable.js";
 import { elementCount, type WeightFormat } from "../formats/tensor-store.js";
 import type { CanonicalModel, LayoutTransform } from "../naming/canonical-model.js";
+import { compareStoredHead } from "../naming/tied-head.js";
 import { readVocabulary } from "../tokenizers/read.js";
 import type { Vocabulary } from "../tokenizers/vocabulary.js";
 
@@ -139,6 +140,24 @@ function tokenizerNotes(tokenizer: InspectTokenizer, architecture: ArchitectureS
   return notes;
 }
 
+/** What a stored LM head holds next to the embedding, when a config's "tied" says otherwise or a copy
+ * is stored untied. */
+async function headNotes(model: CanonicalModel): Promise<string[]> {
+  const stated = model.source.config?.tie_word_embeddings;
+  const head = await compareStoredHead(model).catch(() => undefined);
+  if (head === undefined || head.kind === "none" || head.kind === "other-shape") return [];
+  if (head.kind === "differs") {
+    // A separate head that differs is the ordinary untied model; it is news only when the config says tied.
+    if (stated !== true) return [];
+    return [
+      `the stored LM head differs from the embedding (${head.differingRows} of ${head.rows} sampled rows, max |Δ| ${head.maxDifference.toPrecision(3)}): config.json's tie_word_embeddings is not what runs`,
+    ];
+  }
+  return [
+    `the stored LM head equals the embedding (${head.rows} sampled rows bit for bit): a stored copy of a tied head`,
+  ];
+}
+
 /** Tensors whose stored dtype lineage lists but cannot decode: reading them fails, naming them. */
 function undecodableNotes(model: CanonicalModel): string[] {
   const byDtype = new Map<string, string[]>();
@@ -165,7 +184,12 @@ export async function buildInspectReport(model: CanonicalModel): Promise<Inspect
     unrecognised: model.unrecognised.map((t) => t.name),
     scales: model.scales.map((t) => t.name),
     tokenizer,
-    notes: [...model.notes, ...undecodableNotes(model), ...tokenizerNotes(tokenizer, model.architecture)],
+    notes: [
+      ...model.notes,
+      ...(await headNotes(model)),
+      ...undecodableNotes(model),
+      ...tokenizerNotes(tokenizer, model.architecture),
+    ],
   };
 }
 
