@@ -17,7 +17,7 @@ describe("renderCompareHtml", () => {
     assert.match(page, /<span class="badge v-derived">derived<\/span>/);
     assert.match(page, /its six layers are copies of base-a/);
     assert.match(page, /<span class="tag">layers-added<\/span>/);
-    assert.match(page, /&lt; 1e-16/);
+    assert.match(page, /3\.0e-40/);
     assert.match(page, /87\.7 σ/);
     assert.equal(count(page, "<svg"), count(page, "</svg>"));
     assert.ok(count(page, "<svg") >= 4, "layer chart, mapping, parameters and vocabulary bars");
@@ -39,7 +39,14 @@ describe("renderCompareHtml", () => {
       zScore: null,
       evidence: [],
       warnings: [],
-      changes: { unchangedShare: null, layerMapping: [], renamedTensors: [], vocabulary: null, experts: [] },
+      changes: {
+        unchangedShare: null,
+        components: [],
+        layerMapping: [],
+        renamedTensors: [],
+        vocabulary: null,
+        experts: [],
+      },
     });
     assert.match(page, /v-unrelated/);
     assert.equal(count(page, "<svg"), 0);
