@@ -19,11 +19,11 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { statsOfTensor, type TensorStats } from "../src/fingerprint/tensor-stats.js";
-import { disableWasmKernels, wasmKernels } from "../src/fingerprint/wasm-kernels.js";
 import { requireGgmlType } from "../src/formats/gguf/ggml-types.js";
 import { floatToBf16, floatToHalf } from "../src/formats/gguf/half.js";
 import { GgufStore } from "../src/formats/gguf/store.js";
 import { type GgufTensorSpec, gguf, writeGguf } from "../src/formats/gguf/writer.js";
+import { disableWasmKernels, wasmKernels } from "../src/kernels/wasm.js";
 
 const tsxApi = import.meta.resolve("tsx/esm/api");
 const TYPES = ["BF16", "F16", "Q8_0", "Q4_0", "Q4_K"] as const;

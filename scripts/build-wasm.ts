@@ -1,6 +1,6 @@
 /**
- * `npm run build:wasm`: compiles the AssemblyScript SIMD kernels in asm/kernels.ts and writes the
- * binary, base64-encoded, into src/fingerprint/wasm-kernels.generated.ts. The generated file is
+ * `npm run build:wasm`: compiles the AssemblyScript SIMD kernels (asm/kernels.ts and the files it exports from) and writes the
+ * binary, base64-encoded, into src/kernels/wasm-kernels.generated.ts. The generated file is
  * committed so that `npm test` works on a fresh clone (and under tsx) without a build step; rerun this
  * script after editing asm/kernels.ts (test/perf/wasm-kernels.test.ts checks that the two agree).
  */
@@ -10,7 +10,7 @@ import asc from "assemblyscript/asc";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const source = `${root}asm/kernels.ts`;
-const target = `${root}src/fingerprint/wasm-kernels.generated.ts`;
+const target = `${root}src/kernels/wasm-kernels.generated.ts`;
 
 /** Compiler flags; also recorded in the generated file. */
 export const ASC_FLAGS = ["--enable", "simd", "-O3", "--runtime", "stub", "--noAssert"];

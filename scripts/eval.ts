@@ -8,9 +8,9 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compareModels } from "../src/compare/compare-models.js";
-import { formatLog10P } from "../src/compare/p-value-text.js";
 import type { CompareResult } from "../src/compare/result.js";
 import { LineageError } from "../src/errors.js";
+import { formatLog10PValue as formatLog10P } from "../src/report/format.js";
 import { isIndependent, type LabelledPair, labelledPairs } from "./eval-pairs.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -58,3 +58,20 @@ export function assertOneLineError(run: CliRun, mentions: string): void {
   assert.ok(lines[0]!.includes(mentions), lines[0]);
   assert.doesNotMatch(run.stderr, /\n\s+at /);
 }
+
+/**
+ * Float arrays equal value for value, bit for bit (so -0 differs from +0), except that every NaN equals
+ * every NaN: NaN payloads are not part of a value (WebAssembly and V8 may propagate them differently).
+ */
+export function assertSameFloats(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== e[i] && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) {
+      assert.fail(
+        `${what}: value ${i}: ${actual[i]} (0x${a[i]!.toString(16)}) vs ${expected[i]} (0x${e[i]!.toString(16)})`,
+      );
+    }
+  }
+}

@@ -2,6 +2,7 @@
  * What a model declares about itself, before looking at tensor names: config.json for Hugging Face
  * folders, metadata for GGUF, the header for llama2.c.
  */
+import { basename } from "node:path";
 import type { ModelSource } from "../formats/model-source.js";
 import type { Figures } from "./figures.js";
 import { figuresFromConfig } from "./from-config.js";
@@ -16,6 +17,8 @@ export interface Declared {
   /** config.json `model_type` / GGUF `general.architecture`, as written. */
   declaredType: string | undefined;
   ggufArchitecture: string | undefined;
+  /** Declared values that could not be used, and why. */
+  notes?: string[];
 }
 
 export function declaredArchitecture(source: ModelSource): Declared {
@@ -27,6 +30,7 @@ export function declaredArchitecture(source: ModelSource): Declared {
       source: "gguf metadata",
       declaredType: gguf.architecture,
       ggufArchitecture: gguf.architecture,
+      notes: gguf.notes,
     };
   }
   if (source.format === "llama2c") {
@@ -43,7 +47,7 @@ export function declaredArchitecture(source: ModelSource): Declared {
     return {
       family: config.family,
       figures: config.figures,
-      source: "config.json",
+      source: source.configPath === undefined ? "model_args in the checkpoint" : basename(source.configPath),
       declaredType: config.modelType ?? config.architectureClass,
       ggufArchitecture: undefined,
     };

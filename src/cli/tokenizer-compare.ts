@@ -1,6 +1,7 @@
 /** `lineage tokenizer compare A B [--json]`: how two tokenizers are related. */
 import type { Command } from "commander";
 import pc from "picocolors";
+import { formatCount, formatPercent, formatSimilarity } from "../report/format.js";
 import { compareVocabularies } from "../tokenizers/compare/compare-vocabularies.js";
 import { comparisonToJson } from "../tokenizers/compare/json.js";
 import type {
@@ -11,9 +12,9 @@ import type {
 import { readVocabulary } from "../tokenizers/read.js";
 import { printJson, printLines } from "./output.js";
 
-const count = (n: number) => n.toLocaleString("en-US");
-const ratio = (value: number | undefined) => (value === undefined ? "n/a" : value.toFixed(3));
-const percent = (value: number) => `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%`;
+const count = formatCount;
+const ratio = (value: number | undefined) => (value === undefined ? "n/a" : formatSimilarity(value));
+const percent = formatPercent;
 
 const RELATION_COLOURS: Record<TokenizerRelation, (text: string) => string> = {
   identical: pc.red,

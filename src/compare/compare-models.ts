@@ -17,6 +17,7 @@ import { expertsOf } from "../fingerprint/units.js";
 import { displayName } from "../formats/model-source.js";
 import type { CanonicalModel } from "../naming/canonical-model.js";
 import { openCanonicalModel } from "../naming/open.js";
+import type { ProgressOptions } from "../progress.js";
 import { seededRandom } from "../stats/rng.js";
 import { compareBlueprints } from "./blueprint.js";
 import { confirmIdentical } from "./confirm-identical.js";
@@ -27,7 +28,7 @@ import { type CompareResult, pValueFromLog10 } from "./result.js";
 import { buildEvidence, buildSummary } from "./summary.js";
 import { decideVerdict, RELATED_LOG10_P, ROUNDING_FLOOR } from "./verdict.js";
 
-export interface CompareOptions {
+export interface CompareOptions extends ProgressOptions {
   /** Seed of the random tie-breaking in the index test (results are deterministic for a seed). */
   seed?: number;
 }
@@ -139,7 +140,7 @@ async function compareOpen(
   const layouts = layoutsDiffer(suspectModel, referenceModel);
   const findings =
     isTransformer(suspectModel) && isTransformer(referenceModel)
-      ? await transformerFindings(a, b, random, layouts)
+      ? await transformerFindings(a, b, random, layouts, options.onProgress)
       : await tensorFindings(a, b, random, layouts);
 
   const renamed = blueprint.same ? renamedTensors(suspectModel, referenceModel) : [];

@@ -7,6 +7,7 @@
 import type { VocabularyOverlap } from "../fingerprint/anchors.js";
 import type { ModelView } from "../fingerprint/model-view.js";
 import { expertsOf, layerCount } from "../fingerprint/units.js";
+import type { ProgressReporter } from "../progress.js";
 import type { EvidenceDetail } from "./confirm-identical.js";
 import type { DirectComparison } from "./direct.js";
 import { ALIGNMENT_NULL } from "./fitted-null.js";
@@ -73,10 +74,11 @@ export async function transformerFindings(
   b: ModelView,
   random: () => number,
   transposed: boolean,
+  onProgress?: ProgressReporter,
 ): Promise<Findings> {
   const turned = turnReversedMatrices(a, b) !== undefined;
   const orientation = await detectStoredTransposition(a, b);
-  const evidence = await transformerEvidence(a, b, random);
+  const evidence = await transformerEvidence(a, b, random, onProgress);
   const findings: Findings = {
     log10P: Math.min(0, evidence.test.log10P + Math.log10(orientation.readings)),
     test: {
@@ -126,6 +128,7 @@ export async function transformerFindings(
     warnings: [...evidence.warnings],
     detail: { kind: "transformer", evidence },
   };
+  onProgress?.({ task: "alignment search", done: 0 });
   const obfuscation = await obfuscationSearch(a, b, evidence, findings.log10P);
   if (obfuscation === undefined) return findings;
   findings.aligned = obfuscation.aligned;

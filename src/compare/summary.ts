@@ -3,11 +3,12 @@
  * beside them: no direction without named evidence ("share inherited weights"), no empty lists, and
  * every figure they quote is a field of the result.
  */
+
+import { formatLog10PValue as formatLog10P } from "../report/format.js";
 import { indexTest } from "../stats/index-test.js";
 import type { BlueprintComparison } from "./blueprint.js";
 import type { EvidenceDetail } from "./confirm-identical.js";
 import { UNSTRUCTURED_RATIO } from "./direct.js";
-import { formatLog10P } from "./p-value-text.js";
 import { type ChangeTag, type CompareResult, type EvidenceItem, pValueFromLog10 } from "./result.js";
 
 const fmt = (x: number) => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(3) : x.toExponential(1));
@@ -144,15 +145,36 @@ export function buildEvidence(result: CompareResult, context: EvidenceContext): 
       value: e.anchors.keys.length,
       note: `matched by ${e.anchors.method}; hidden units described by ${e.basis === "signature" ? "signatures over the anchors (basis-free)" : e.basis === "stored" ? "their stored rows" : "nothing comparable"}`,
     });
+    // One row per suspect layer (its sets pooled), and the residual stream: the per-layer statistic
+    // the reports chart is the share of sampled units at their own index.
+    const byLayer = new Map<number, typeof e.matches>();
     for (const m of e.matches) {
-      const single = indexTest([m.best]);
+      if (m.suspectLayer === undefined) {
+        const single = indexTest([m.best]);
+        items.push({
+          component: "residual stream",
+          statistic: "same-index share",
+          value: Number((m.sameIndex / m.indices.length).toFixed(4)),
+          pValue: pValueFromLog10(single.log10P),
+          pValueLog10: single.log10P,
+          note: `${m.sameIndex} of ${m.indices.length} sampled residual dimensions (embedding columns over the anchors) match their own index`,
+        });
+        continue;
+      }
+      byLayer.set(m.suspectLayer, [...(byLayer.get(m.suspectLayer) ?? []), m]);
+    }
+    for (const [layer, matches] of [...byLayer].sort((x, y) => x[0] - y[0])) {
+      const test = indexTest(matches.map((m) => m.best));
+      const parts = matches.map(
+        (m) => `${m.suspect.replace(/^layer \d+ /, "")} ${m.sameIndex}/${m.indices.length}`,
+      );
       items.push({
-        component: m.suspect === m.reference ? m.suspect : `${m.suspect} ↔ ${m.reference}`,
-        statistic: "same-index matches",
-        value: `${m.sameIndex}/${m.indices.length}`,
-        pValue: pValueFromLog10(single.log10P),
-        pValueLog10: single.log10P,
-        note: `mean similarity to the same-index unit ${fmt(m.meanSame)}, to the best match ${fmt(m.meanBest)}`,
+        component: `layer ${layer}`,
+        statistic: "same-index share",
+        value: Number((test.matches / Math.max(1, test.units)).toFixed(4)),
+        pValue: pValueFromLog10(test.log10P),
+        pValueLog10: test.log10P,
+        note: `vs reference layer ${matches[0]!.referenceLayer}; ${parts.join(", ")}; mean similarity to the same-index unit ${fmt(matches.reduce((sum, m) => sum + m.meanSame, 0) / matches.length)}`,
       });
     }
     if (e.onlySuspect.length + e.onlyReference.length > 0)

@@ -18,6 +18,7 @@ import {
   residualSet,
   type UnitSet,
 } from "../fingerprint/units.js";
+import type { ProgressReporter } from "../progress.js";
 import { type IndexTestResult, indexTest } from "../stats/index-test.js";
 import { readVocabulary } from "../tokenizers/read.js";
 import type { Vocabulary } from "../tokenizers/vocabulary.js";
@@ -211,6 +212,7 @@ export async function transformerEvidence(
   a: ModelView,
   b: ModelView,
   random: () => number,
+  onProgress?: ProgressReporter,
 ): Promise<TransformerEvidence> {
   const warnings: string[] = [];
   const [vocabA, vocabB] = await Promise.all([tryVocabulary(a.path), tryVocabulary(b.path)]);
@@ -248,7 +250,9 @@ export async function transformerEvidence(
   const setsB: UnitSet[][] = [];
   const useA = basis === "signature" ? inputsA : undefined;
   const useB = basis === "signature" ? inputsB : undefined;
-  for (let layer = 0; layer < Math.max(depthA, depthB); layer++) {
+  const layers = Math.max(depthA, depthB);
+  for (let layer = 0; layer < layers; layer++) {
+    onProgress?.({ task: "reading layers", done: layer, total: layers, unit: "layers" });
     const keep = sameDepth ? { writerRows } : undefined;
     const readA = layer < depthA ? await readLayer(a, layer, useA, keep) : undefined;
     const readB = layer < depthB ? await readLayer(b, layer, useB, keep) : undefined;

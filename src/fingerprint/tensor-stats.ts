@@ -11,7 +11,7 @@
  *   result does not depend on how the tensor was cut into chunks (beyond rounding).
  */
 
-import { wasmKernels } from "./wasm-kernels.js";
+import { wasmKernels } from "../kernels/wasm.js";
 
 export interface TensorStats {
   count: number;

@@ -2,13 +2,38 @@
  * The little dense linear algebra the weight fingerprint needs: row-major float32 matrices, products
  * with one small side (a few hundred anchor rows), centred correlation and a seeded permutation source.
  */
+import { wasmKernels } from "../kernels/wasm.js";
 import { centredCorrelation } from "../stats/correlation.js";
 
+/** Below this many multiply-adds a product stays in TS (copying into WebAssembly memory costs more). */
+export const WASM_PRODUCT_MIN_FLOPS = 1 << 16;
+
 /**
- * `A · Bᵀ` for row-major `A` [m × n] and `B` [p × n]; the inner loop runs over contiguous memory.
- * Four rows of A share each pass over a row of B (B is the big weight matrix: read it a quarter as often).
+ * `A · Bᵀ` for row-major float32 `A` [m × n] and `B` [p × n] → row-major [m × p]: entry (i, j) is the
+ * dot product of row i of A and row j of B. The one product function the fingerprint and compare
+ * methods route through: cache-blocked WebAssembly SIMD (src/kernels/wasm.ts, asm/matmul.ts) when
+ * available, else `multiplyTransposedTs`. Results agree to float32 rounding (summation order differs).
  */
 export function multiplyTransposed(
+  a: Float32Array,
+  m: number,
+  n: number,
+  b: Float32Array,
+  p: number,
+): Float32Array {
+  if (m * n * p >= WASM_PRODUCT_MIN_FLOPS) {
+    const kernels = wasmKernels();
+    if (kernels !== undefined) return kernels.multiplyTransposed(a, m, n, b, p);
+  }
+  return multiplyTransposedTs(a, m, n, b, p);
+}
+
+/**
+ * The pure-TS reference of `multiplyTransposed` (and its fallback); the inner loop runs over
+ * contiguous memory. Four rows of A share each pass over a row of B (B is the big weight matrix: read
+ * it a quarter as often).
+ */
+export function multiplyTransposedTs(
   a: Float32Array,
   m: number,
   n: number,

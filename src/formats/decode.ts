@@ -3,6 +3,7 @@
  * Input is little-endian bytes as stored on disk; output is a fresh Float32Array.
  */
 import { FormatError } from "../errors.js";
+import { isWasmDecodable, wasmKernels } from "../kernels/wasm.js";
 import type { SafetensorsDtype } from "./dtype.js";
 import { SAFETENSORS_DTYPE_BYTES } from "./dtype.js";
 
@@ -59,9 +60,15 @@ export function fp8E5M2Table(): Float32Array {
   return e5m2Table;
 }
 
+/** Below this many values a decode stays in TS (the copy into WebAssembly memory is not worth it). */
+export const WASM_DECODE_MIN_VALUES = 256;
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
- * Decode `bytes` holding elements of `dtype` into float32.
- * `bytes.byteLength` must be a multiple of the element size.
+ * Decode `bytes` holding elements of `dtype` into float32 (into `out` when given, which needs room
+ * for them). `bytes.byteLength` must be a multiple of the element size. BF16, F16 and FP8 go through
+ * the WebAssembly SIMD kernels when available (same values, see src/kernels/wasm.ts); F32 is a copy.
  */
 export function decodeToFloat32(
   bytes: Uint8Array,
@@ -74,6 +81,15 @@ export function decodeToFloat32(
   }
   const count = bytes.byteLength / size;
   const result = out ?? new Float32Array(count);
+  if (result.length < count) throw new FormatError(`output has room for ${result.length} of ${count} values`);
+  if (count >= WASM_DECODE_MIN_VALUES && isWasmDecodable(dtype)) {
+    const kernels = wasmKernels();
+    if (kernels !== undefined) return kernels.decode(dtype, bytes, result);
+  }
+  if (dtype === "F32" && LITTLE_ENDIAN_HOST) {
+    new Uint8Array(result.buffer, result.byteOffset, count * 4).set(bytes);
+    return result;
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (dtype) {
     case "F32":

@@ -4,6 +4,8 @@
  */
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { FormatError, InputNotFoundError } from "../errors.js";
+import { checkRange, type RangeSource } from "./range-source.js";
+import { LOCAL_ROW_GAP_BYTES } from "./row-reads.js";
 
 /** The size of a regular file (symlinks followed), or an InputNotFoundError naming the path. */
 export async function regularFileSize(path: string): Promise<number> {
@@ -17,12 +19,19 @@ export async function regularFileSize(path: string): Promise<number> {
   }
 }
 
-export class PositionalFile {
+/** A local file as a RangeSource. */
+export class PositionalFile implements RangeSource {
+  readonly gapBytes = LOCAL_ROW_GAP_BYTES;
+
   private constructor(
     readonly path: string,
     readonly size: number,
     private readonly handle: FileHandle,
   ) {}
+
+  get name(): string {
+    return this.path;
+  }
 
   static async open(path: string): Promise<PositionalFile> {
     const size = await regularFileSize(path);
@@ -32,15 +41,7 @@ export class PositionalFile {
 
   /** Read exactly `length` bytes at `offset`, or throw a FormatError naming `field`. */
   async read(offset: number, length: number, field: string): Promise<Uint8Array> {
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
-      throw new FormatError(`invalid byte range ${offset}+${length}`, { file: this.path, field });
-    }
-    if (offset + length > this.size) {
-      throw new FormatError(
-        `needs bytes ${offset}..${offset + length} but the file has only ${this.size} bytes (truncated?)`,
-        { file: this.path, field },
-      );
-    }
+    checkRange(this.path, this.size, offset, length, field);
     const buffer = new Uint8Array(length);
     let done = 0;
     while (done < length) {

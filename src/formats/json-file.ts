@@ -17,9 +17,13 @@ export async function readJsonFile(path: string): Promise<unknown> {
       file: path,
     });
   }
-  const text = await readFile(path, "utf8");
+  return parseJsonBytes(await readFile(path), path);
+}
+
+/** JSON from bytes already read (UTF-8), or a FormatError naming `path`. */
+export function parseJsonBytes(bytes: Uint8Array, path: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
     throw new FormatError(`invalid JSON: ${(error as Error).message}`, { file: path, cause: error });
   }

@@ -9,19 +9,27 @@
  * `.safetensors`, `.safetensors.index.json`, `.gguf` or llama2.c `.bin` file (recognised by content,
  * not only extension); a folder holding exactly one `.gguf` or one llama2.c `.bin`.
  */
-import { readdir, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { FormatError, InputNotFoundError } from "../errors.js";
+import { PositionalFile } from "./file-reader.js";
+import { firstShardName } from "./gguf/split.js";
 import { GgufStore } from "./gguf/store.js";
 import { isHfCacheRepo, resolveHfCacheRepo } from "./hf-cache.js";
-import { readJsonObject } from "./json-file.js";
+import { MAX_CONFIG_BYTES, parseJsonBytes, readJsonObject } from "./json-file.js";
 import { Llama2cStore } from "./llama2c/store.js";
+import { localModelFolder, type ModelFolder } from "./model-folder.js";
+import { openPytorchFolder } from "./pytorch/folder.js";
+import { PytorchStore } from "./pytorch/store.js";
+import { openAll, type RangeSource } from "./range-source.js";
 import { isShardIndexName, openShardedSafetensors } from "./safetensors/shard-index.js";
 import { SafetensorsStore } from "./safetensors/store.js";
-import { type FileKind, pickleRefused, sniffFile } from "./sniff.js";
+import { type FileKind, SNIFF_BYTES, sniffBytes, sniffFile } from "./sniff.js";
 import type { TensorStore, WeightFormat } from "./tensor-store.js";
+import { chooseGguf } from "./weight-choice.js";
 
 export { MAX_CONFIG_BYTES, readJsonFile } from "./json-file.js";
+export type { Opened };
 
 export interface ModelSource {
   /** The path the user gave. */
@@ -63,8 +71,8 @@ const TOKENIZER_FILE_NAMES = [
 const LLAMA2C_TOKENIZER = /^(tokenizer|tok\d+)\.bin$/;
 /** Mistral's own-format copy of the weights, found beside HF shards; not part of the index. */
 const MISTRAL_CONSOLIDATED = /^consolidated(\.\d+)?\.safetensors$/;
-/** PyTorch checkpoints: refused, never unpickled. */
-const PICKLE_NAME = /(^pytorch_model.*\.bin$|\.pt$|\.pth$|\.ckpt$)/;
+/** PyTorch checkpoints by name (read by interpreting their pickle, never by running it). */
+export const PICKLE_NAME = /(^pytorch_model.*\.bin$|\.pt$|\.pth$|\.ckpt$)/;
 
 async function statOrNotFound(path: string) {
   try {
@@ -77,28 +85,60 @@ async function statOrNotFound(path: string) {
   }
 }
 
-type Opened = { format: WeightFormat; store: TensorStore; weightFiles: string[]; indexPath?: string };
+type Opened = {
+  format: WeightFormat;
+  store: TensorStore;
+  weightFiles: string[];
+  indexPath?: string;
+  /** Configuration carried with the weights (a PyTorch checkpoint's `model_args`, Meta's params.json). */
+  config?: Record<string, unknown>;
+  /** The file that configuration came from, when it is not the checkpoint itself. */
+  configPath?: string;
+};
 
-async function openWeightFile(path: string, kind: FileKind): Promise<Opened> {
+/** Open one weight file of a known kind from an opened source (closed on failure). */
+export async function openWeightSource(source: RangeSource, kind: FileKind): Promise<Opened> {
+  const weightFiles = [source.name];
   switch (kind) {
-    case "gguf":
-      return { format: "gguf", store: await GgufStore.open(path), weightFiles: [path] };
-    case "safetensors":
-      return { format: "safetensors", store: await SafetensorsStore.open([path]), weightFiles: [path] };
-    case "safetensors-index": {
-      const { store } = await openShardedSafetensors(path);
-      return { format: "safetensors", store, weightFiles: [...store.files], indexPath: path };
+    case "gguf": {
+      if (source instanceof PositionalFile) {
+        // A local file may be the first shard of a split model: GgufStore.open finds the others by name.
+        await source.close();
+        const store = await GgufStore.open(source.path);
+        return { format: "gguf", store, weightFiles: [...store.files] };
+      }
+      return { format: "gguf", store: await GgufStore.fromSource(source), weightFiles };
     }
+    case "safetensors":
+      return { format: "safetensors", store: await SafetensorsStore.fromSources([source]), weightFiles };
     case "llama2c":
-      return { format: "llama2c", store: await Llama2cStore.open(path), weightFiles: [path] };
-    case "pickle":
-      throw pickleRefused(path);
+      return { format: "llama2c", store: await Llama2cStore.fromSource(source), weightFiles };
+    case "pickle": {
+      const store = await PytorchStore.fromSource(source);
+      return { format: "pytorch", store, weightFiles, config: store.impliedConfig };
+    }
+    case "safetensors-index":
     case "unknown":
+      await source.close();
       throw new FormatError(
-        "unrecognised model file: not GGUF, safetensors or a llama2.c checkpoint (checked its first bytes)",
-        { file: path, field: "format" },
+        "unrecognised model file: not GGUF, safetensors, a llama2.c or a PyTorch checkpoint (checked its first bytes)",
+        { file: source.name, field: "format" },
       );
   }
+}
+
+/** The kind of weight file behind a source, from its first bytes (and its name). */
+export async function sniffSource(source: RangeSource, name: string): Promise<FileKind> {
+  const bytes = await source.read(0, Math.min(SNIFF_BYTES, source.size), "format");
+  return sniffBytes(bytes, source.size, name);
+}
+
+async function openWeightFile(path: string, kind: FileKind): Promise<Opened> {
+  if (kind === "safetensors-index") {
+    const { store } = await openShardedSafetensors(path);
+    return { format: "safetensors", store, weightFiles: [...store.files], indexPath: path };
+  }
+  return openWeightSource(await PositionalFile.open(path), kind);
 }
 
 function emptySource(path: string, opened: Opened): ModelSource {
@@ -106,7 +146,7 @@ function emptySource(path: string, opened: Opened): ModelSource {
     path,
     format: opened.format,
     store: opened.store,
-    config: undefined,
+    config: opened.config,
     configPath: undefined,
     tokenizerFiles: [],
     folder: undefined,
@@ -119,42 +159,47 @@ function emptySource(path: string, opened: Opened): ModelSource {
   };
 }
 
-async function openFolderWeights(folder: string, names: readonly string[]): Promise<Opened> {
+async function openNamed(folder: ModelFolder, name: string, kind: FileKind): Promise<Opened> {
+  return openWeightSource(await folder.open(name), kind);
+}
+
+async function openFolderWeights(folder: ModelFolder): Promise<Opened> {
+  const names = folder.names.filter((name) => !name.includes("/"));
   const indexes = names.filter(isShardIndexName);
   const safetensors = names.filter((name) => name.endsWith(".safetensors")).sort();
   if (indexes.length > 1) {
     throw new FormatError(`folder has ${indexes.length} safetensors index files (${indexes.join(", ")})`, {
-      file: folder,
+      file: folder.location,
     });
   }
   if (indexes.length === 1) {
-    const indexPath = join(folder, indexes[0]!);
+    const indexName = indexes[0]!;
+    const indexPath = folder.pathOf(indexName);
     // Mistral ships `consolidated.safetensors` (its own format, same weights) beside the HF shards.
     const shards = safetensors.filter((name) => !MISTRAL_CONSOLIDATED.test(name));
-    const { store } = await openShardedSafetensors(indexPath, shards);
+    const { store } = await openShardedSafetensors(indexPath, shards, {
+      readIndex: async () => parseJsonBytes(await folder.readSmall(indexName, MAX_CONFIG_BYTES), indexPath),
+      open: (shard) => folder.open(shard),
+    });
     return { format: "safetensors", store, weightFiles: [...store.files], indexPath };
   }
   if (safetensors.length > 0) {
-    const paths = safetensors.map((name) => join(folder, name));
-    return { format: "safetensors", store: await SafetensorsStore.open(paths), weightFiles: paths };
+    const store = await SafetensorsStore.fromSources(await openAll(safetensors, (name) => folder.open(name)));
+    return { format: "safetensors", store, weightFiles: [...store.files] };
   }
-  const ggufs = names.filter((name) => name.endsWith(".gguf"));
-  if (ggufs.length > 1) {
-    throw new FormatError(
-      `folder holds ${ggufs.length} .gguf files (${ggufs.join(", ")}): name the one you mean`,
-      {
-        file: folder,
-      },
-    );
-  }
-  if (ggufs.length === 1) return openWeightFile(join(folder, ggufs[0]!), "gguf");
+  // A split model's shards all end in .gguf: open its first shard, which reads the others.
+  const ggufNames = names.filter((name) => name.toLowerCase().endsWith(".gguf"));
+  const firstShard = ggufNames.length > 1 ? firstShardName(ggufNames) : undefined;
+  const gguf = firstShard ?? chooseGguf(names, folder.location);
+  if (gguf !== undefined) return openNamed(folder, gguf, "gguf");
   const pickles = names.filter((name) => PICKLE_NAME.test(name));
   const bins = names.filter(
     (name) => name.endsWith(".bin") && !LLAMA2C_TOKENIZER.test(name) && !PICKLE_NAME.test(name),
   );
   const llama2c: string[] = [];
   for (const name of bins) {
-    const kind = await sniffFile(join(folder, name));
+    const source = await folder.open(name);
+    const kind = await sniffSource(source, name).finally(() => source.close());
     if (kind === "pickle") pickles.push(name);
     if (kind === "llama2c") llama2c.push(name);
   }
@@ -162,15 +207,16 @@ async function openFolderWeights(folder: string, names: readonly string[]): Prom
     throw new FormatError(
       `folder holds ${llama2c.length} llama2.c checkpoints (${llama2c.join(", ")}): name one`,
       {
-        file: folder,
+        file: folder.location,
       },
     );
   }
-  if (llama2c.length === 1) return openWeightFile(join(folder, llama2c[0]!), "llama2c");
-  if (pickles.length > 0) throw pickleRefused(join(folder, pickles[0]!));
-  throw new FormatError("folder has no weight files (.safetensors, .gguf or llama2.c .bin)", {
-    file: folder,
-  });
+  if (llama2c.length === 1) return openNamed(folder, llama2c[0]!, "llama2c");
+  if (pickles.length > 0) return openPytorchFolder(folder, pickles);
+  throw new FormatError(
+    "folder has no weight files (.safetensors, .gguf, llama2.c .bin or PyTorch .bin/.pt/.pth)",
+    { file: folder.location },
+  );
 }
 
 async function optionalJson(folder: string, names: readonly string[], name: string) {
@@ -179,7 +225,7 @@ async function optionalJson(folder: string, names: readonly string[], name: stri
   return { path, value: await readJsonObject(path) };
 }
 
-/** Resolve a MODEL argument and open its weights (headers only). */
+/** Resolve a MODEL path on this machine and open its weights (headers only). */
 export async function openModelSource(path: string): Promise<ModelSource> {
   const info = await statOrNotFound(path);
   if (!info.isDirectory()) return emptySource(path, await openWeightFile(path, await sniffFile(path)));
@@ -190,28 +236,41 @@ export async function openModelSource(path: string): Promise<ModelSource> {
     folder = snapshot.snapshot;
     hfCache = { repo: snapshot.repo, revision: snapshot.revision };
   }
-  const names = (await readdir(folder)).sort();
-  const opened = await openFolderWeights(folder, names);
+  return openModelFolder(path, await localModelFolder(folder), hfCache);
+}
+
+/**
+ * Open the weights of a model folder (local or a Hub repository) and gather its configuration and
+ * tokenizer files, which are read from `folder.localFolder`. `path` is what the user gave.
+ */
+export async function openModelFolder(
+  path: string,
+  folder: ModelFolder,
+  hfCache: ModelSource["hfCache"] = undefined,
+): Promise<ModelSource> {
+  const local = folder.localFolder;
+  const names = folder.names.filter((name) => !name.includes("/"));
+  const opened = await openFolderWeights(folder);
   try {
-    const config = await optionalJson(folder, names, "config.json");
-    const generation = await optionalJson(folder, names, "generation_config.json");
+    const config = await optionalJson(local, names, "config.json");
+    const generation = await optionalJson(local, names, "generation_config.json");
     const tokenizerFiles = names
       .filter((name) => TOKENIZER_FILE_NAMES.includes(name) || LLAMA2C_TOKENIZER.test(name))
-      .map((name) => join(folder, name));
+      .map((name) => join(local, name));
     return {
       path,
       format: opened.format,
       store: opened.store,
-      config: config.value,
-      configPath: config.path,
+      config: config.value ?? opened.config,
+      configPath: config.path ?? opened.configPath,
       tokenizerFiles,
-      folder,
+      folder: local,
       weightFiles: opened.weightFiles,
       indexPath: opened.indexPath,
       generationConfig: generation.value,
       generationConfigPath: generation.path,
       hfCache,
-      folderEntries: names,
+      folderEntries: [...folder.names],
     };
   } catch (error) {
     await opened.store.close();

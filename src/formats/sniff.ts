@@ -1,16 +1,16 @@
 /**
  * Recognise a weight file by its first bytes, not only its name: GGUF magic, a safetensors header, a
- * llama2.c header, or a PyTorch pickle / zip (which we refuse to load: unpickling can run code).
+ * llama2.c header, or a PyTorch pickle / zip checkpoint.
  */
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
-import { FormatError, InputNotFoundError } from "../errors.js";
+import { InputNotFoundError } from "../errors.js";
 import { hasLlama2cMagic, LEGACY_HEADER_BYTES } from "./llama2c/header.js";
 
 export type FileKind = "gguf" | "safetensors" | "safetensors-index" | "llama2c" | "pickle" | "unknown";
 
 /** Enough bytes for every check below (the llama2.c versioned header is 256 bytes). */
-const SNIFF_BYTES = 256;
+export const SNIFF_BYTES = 256;
 
 export async function readPrefix(
   path: string,
@@ -66,14 +66,4 @@ export function sniffBytes(bytes: Uint8Array, size: number, name: string): FileK
 export async function sniffFile(path: string): Promise<FileKind> {
   const { bytes, size } = await readPrefix(path);
   return sniffBytes(bytes, size, basename(path));
-}
-
-/** The error for a PyTorch pickle checkpoint: we never unpickle. */
-export function pickleRefused(path: string): FormatError {
-  return new FormatError(
-    "PyTorch pickle checkpoints (pytorch_model.bin, .pt, .pth) are not supported: loading one means " +
-      "unpickling, which can execute arbitrary code from the file. Use the model's .safetensors or .gguf " +
-      "weights, or convert it to safetensors in a sandbox first",
-    { file: path, field: "format" },
-  );
 }

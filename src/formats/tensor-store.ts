@@ -4,7 +4,7 @@
  */
 import { FormatError } from "../errors.js";
 
-export type WeightFormat = "safetensors" | "gguf" | "llama2c";
+export type WeightFormat = "safetensors" | "gguf" | "llama2c" | "pytorch";
 
 export interface TensorInfo {
   /** Name as stored in the file (or the llama2.c field name). */

@@ -21,7 +21,7 @@ import { type CoalesceOptions, planRowRuns, readRowsCoalesced } from "../../src/
 import { SafetensorsStore } from "../../src/formats/safetensors/store.js";
 import { encodeSafetensors } from "../../src/formats/safetensors/writer.js";
 import { gatherRows, matrixView, readTensorRows, type TensorStore } from "../../src/formats/tensor-store.js";
-import { shared, skipUnlessShared } from "../helpers.js";
+import { assertSameFloats, shared, skipUnlessShared } from "../helpers.js";
 import { tempDir, writeBytes } from "./build.js";
 
 type RowReader = TensorStore & {
@@ -56,7 +56,7 @@ async function assertRowsMatch(store: RowReader, label: string, settings = SETTI
     const { rows, cols } = matrixView(info.shape);
     for (const wanted of rowLists(rows)) {
       for (const options of settings) {
-        assert.deepEqual(
+        assertSameFloats(
           await store.readRows(info.name, wanted, options),
           gatherRows(whole, cols, wanted),
           `${label}: ${info.name} (${info.dtype}) rows [${wanted.slice(0, 6).join(", ")}…] ${JSON.stringify(options)}`,

@@ -4,9 +4,9 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { compileKernels, generatedModule } from "../../scripts/build-wasm.js";
 import { finiteMomentsTs, statsOf, TensorStatsAccumulator } from "../../src/fingerprint/tensor-stats.js";
-import { wasmKernels } from "../../src/fingerprint/wasm-kernels.js";
 import { decodeToFloat32 } from "../../src/formats/decode.js";
 import { GgufStore } from "../../src/formats/gguf/store.js";
+import { wasmKernels } from "../../src/kernels/wasm.js";
 import { fixture, repoRoot } from "../helpers.js";
 
 const kernels = wasmKernels();
@@ -32,7 +32,7 @@ function compareMoments(values: Float32Array, shift: number): void {
 const floats = fc.float32Array({ minLength: 0, maxLength: 300, noDefaultInfinity: false });
 
 test("the generated module is the compiled asm/kernels.ts", async () => {
-  const text = readFileSync(`${repoRoot}/src/fingerprint/wasm-kernels.generated.ts`, "utf8");
+  const text = readFileSync(`${repoRoot}/src/kernels/wasm-kernels.generated.ts`, "utf8");
   assert.equal(text, generatedModule(await compileKernels()));
 });
 

@@ -3,7 +3,8 @@
  * types through their family's dequantizer. Input must be a whole number of blocks.
  */
 import { FormatError } from "../../errors.js";
-import { decodeToFloat32, halfLookupTable } from "../decode.js";
+import { isWasmDecodable, wasmKernels } from "../../kernels/wasm.js";
+import { decodeToFloat32, halfLookupTable, WASM_DECODE_MIN_VALUES } from "../decode.js";
 import type { SafetensorsDtype } from "../dtype.js";
 import {
   dequantizeQ2_K,
@@ -74,6 +75,10 @@ export function dequantize(bytes: Uint8Array, type: GgmlType, out?: Float32Array
   const count = (bytes.byteLength / type.typeSize) * type.blockSize;
   const result = out ?? new Float32Array(count);
   if (result.length < count) throw new FormatError(`output has room for ${result.length} of ${count} values`);
+  if (count >= WASM_DECODE_MIN_VALUES && isWasmDecodable(type.name)) {
+    const kernels = wasmKernels();
+    if (kernels !== undefined) return kernels.decode(type.name, bytes, result);
+  }
   if ((type.name === "BF16" || type.name === "F16") && bytes.byteOffset % 2 === 0 && LITTLE_ENDIAN_HOST) {
     decodeHalfWords(new Uint16Array(bytes.buffer, bytes.byteOffset, count), type.name, result);
     return result;

@@ -8,6 +8,7 @@
 import { FormatError } from "../../errors.js";
 import { decodeToFloat32 } from "../decode.js";
 import { PositionalFile } from "../file-reader.js";
+import type { RangeSource } from "../range-source.js";
 import { type CoalesceOptions, readRowsCoalesced } from "../row-reads.js";
 import { checkRows, matrixView, type TensorInfo, type TensorStore } from "../tensor-store.js";
 import { type Llama2cHeader, parseLlama2cHeader, VERSIONED_HEADER_BYTES } from "./header.js";
@@ -23,9 +24,9 @@ export class Llama2cStore implements TensorStore {
   private constructor(
     readonly header: Llama2cHeader,
     layout: readonly Llama2cTensor[],
-    private readonly file: PositionalFile,
+    private readonly file: RangeSource,
   ) {
-    this.files = [file.path];
+    this.files = [file.name];
     this.metadata = {
       version: header.version,
       dim: header.dim,
@@ -44,7 +45,7 @@ export class Llama2cStore implements TensorStore {
         name: tensor.name,
         dtype: tensor.encoding.kind === "f32" ? "F32" : `Q8_G${tensor.encoding.groupSize}`,
         shape: tensor.shape,
-        file: file.path,
+        file: file.name,
         offset: tensor.offset,
         // On disk, a version-2 tensor is its int8 values and then its float32 scales.
         byteLength:
@@ -59,7 +60,12 @@ export class Llama2cStore implements TensorStore {
   }
 
   static async open(path: string): Promise<Llama2cStore> {
-    const file = await PositionalFile.open(path);
+    return Llama2cStore.fromSource(await PositionalFile.open(path));
+  }
+
+  /** A store over an opened source (a local file or a Hub file); closes it on failure. */
+  static async fromSource(file: RangeSource): Promise<Llama2cStore> {
+    const path = file.name;
     try {
       const prefix = await file.read(0, Math.min(VERSIONED_HEADER_BYTES, file.size), "header");
       const header = parseLlama2cHeader(prefix, path);
@@ -86,7 +92,7 @@ export class Llama2cStore implements TensorStore {
 
   private entry(name: string): { info: TensorInfo; layout: Llama2cTensor } {
     const entry = this.byName.get(name);
-    if (entry === undefined) throw new FormatError("no such tensor", { file: this.file.path, field: name });
+    if (entry === undefined) throw new FormatError("no such tensor", { file: this.file.name, field: name });
     return entry;
   }
 
@@ -113,7 +119,7 @@ export class Llama2cStore implements TensorStore {
         const from = (first - runFirst) * cols;
         out.set(run.subarray(from, from + count * cols));
       },
-      options,
+      { gapBytes: this.file.gapBytes, ...options },
     );
   }
 
@@ -137,7 +143,7 @@ export class Llama2cStore implements TensorStore {
     if (bad >= 0) {
       throw new FormatError(
         `scale #${firstGroup + bad} is ${scales[bad]}, not a Q8_0 scale (max|w|/127): the file is not laid out as llama2.c's version 2 (int8 values, then that tensor's float32 scales)`,
-        { file: this.file.path, field: `${field} scales` },
+        { file: this.file.name, field: `${field} scales` },
       );
     }
     const out = new Float32Array(count);

@@ -7,7 +7,9 @@
  */
 import { basename, dirname, isAbsolute, join, normalize, sep } from "node:path";
 import { FormatError, InputNotFoundError } from "../../errors.js";
+import { PositionalFile } from "../file-reader.js";
 import { readJsonFile } from "../json-file.js";
+import type { RangeSource } from "../range-source.js";
 import { SafetensorsStore } from "./store.js";
 
 export const SHARD_INDEX_NAME = "model.safetensors.index.json";
@@ -98,6 +100,22 @@ export async function readShardIndex(path: string): Promise<ShardIndex> {
   return parseShardIndex(await readJsonFile(path), path);
 }
 
+/** How the shards of an index are reached: files beside a local index, or files of a Hub repository. */
+export interface ShardAccess {
+  /** The index file's parsed JSON. */
+  readIndex(): Promise<unknown>;
+  /** Open one shard by the name the index gives; an InputNotFoundError when it does not exist. */
+  open(shard: string): Promise<RangeSource>;
+}
+
+function localShards(indexPath: string): ShardAccess {
+  const folder = dirname(indexPath);
+  return {
+    readIndex: () => readJsonFile(indexPath),
+    open: (shard) => PositionalFile.open(join(folder, shard)),
+  };
+}
+
 /**
  * Open the shards an index names and check every tensor against it. `otherShardFiles` are the
  * `.safetensors` file names found beside the index: any the index does not mention is an error.
@@ -105,9 +123,9 @@ export async function readShardIndex(path: string): Promise<ShardIndex> {
 export async function openShardedSafetensors(
   indexPath: string,
   otherShardFiles: readonly string[] = [],
+  access: ShardAccess = localShards(indexPath),
 ): Promise<{ store: SafetensorsStore; index: ShardIndex }> {
-  const index = await readShardIndex(indexPath);
-  const folder = dirname(indexPath);
+  const index = parseShardIndex(await access.readIndex(), indexPath);
   const named = new Set(index.shards.map((shard) => normalize(shard)));
   for (const file of otherShardFiles) {
     if (!named.has(normalize(file))) {
@@ -117,27 +135,33 @@ export async function openShardedSafetensors(
       });
     }
   }
-  const paths = index.shards.map((shard) => join(folder, shard));
-  let store: SafetensorsStore;
+  const sources: RangeSource[] = [];
+  const shardOf = new Map<string, string>();
   try {
-    store = await SafetensorsStore.open(paths);
-  } catch (error) {
-    if (error instanceof InputNotFoundError) {
-      const missing = index.shards[paths.indexOf(error.file ?? "")] ?? error.file;
-      const tensor = [...index.weightMap].find(([, shard]) => shard === missing)?.[0];
-      throw new FormatError(`shard ${missing} named by the index is missing`, {
-        file: indexPath,
-        field: tensor === undefined ? "weight_map" : `weight_map.${tensor}`,
-        cause: error,
-      });
+    for (const shard of index.shards) {
+      try {
+        const source = await access.open(shard);
+        sources.push(source);
+        shardOf.set(source.name, shard);
+      } catch (error) {
+        if (!(error instanceof InputNotFoundError)) throw error;
+        const tensor = [...index.weightMap].find(([, name]) => name === shard)?.[0];
+        throw new FormatError(`shard ${shard} named by the index is missing`, {
+          file: indexPath,
+          field: tensor === undefined ? "weight_map" : `weight_map.${tensor}`,
+          cause: error,
+        });
+      }
     }
+  } catch (error) {
+    await Promise.all(sources.map((source) => source.close()));
     throw error;
   }
+  const store = await SafetensorsStore.fromSources(sources);
   try {
-    const byPath = new Map(paths.map((path, i) => [path, index.shards[i]!]));
     for (const tensor of store.tensors) {
       const expected = index.weightMap.get(tensor.name);
-      const actual = byPath.get(tensor.file)!;
+      const actual = shardOf.get(tensor.file)!;
       if (expected === undefined) {
         throw new FormatError(`tensor ${tensor.name} is in shard ${actual} but not in the index`, {
           file: indexPath,

@@ -6,6 +6,7 @@ import { FormatError } from "../../errors.js";
 import { decodeToFloat32 } from "../decode.js";
 import { SAFETENSORS_DTYPE_BYTES, type SafetensorsDtype } from "../dtype.js";
 import { PositionalFile } from "../file-reader.js";
+import { openAll, type RangeSource } from "../range-source.js";
 import { type CoalesceOptions, readRowsCoalesced } from "../row-reads.js";
 import { checkRows, matrixView, type TensorInfo, type TensorStore } from "../tensor-store.js";
 import { parseHeaderJson, readHeaderLength } from "./header.js";
@@ -15,7 +16,7 @@ export class SafetensorsStore implements TensorStore {
   private readonly byName = new Map<string, TensorInfo>();
 
   private constructor(
-    private readonly handles: Map<string, PositionalFile>,
+    private readonly handles: Map<string, RangeSource>,
     readonly tensors: readonly TensorInfo[],
     readonly metadata: Readonly<Record<string, unknown>>,
   ) {
@@ -28,13 +29,18 @@ export class SafetensorsStore implements TensorStore {
 
   /** Open the given shard files (one path for an unsharded checkpoint). */
   static async open(paths: readonly string[]): Promise<SafetensorsStore> {
-    const handles = new Map<string, PositionalFile>();
+    return SafetensorsStore.fromSources(await openAll(paths, (path) => PositionalFile.open(path)));
+  }
+
+  /** A store over already opened shard sources (local files or Hub files); closes them on failure. */
+  static async fromSources(sources: readonly RangeSource[]): Promise<SafetensorsStore> {
+    const handles = new Map<string, RangeSource>();
     const tensors: TensorInfo[] = [];
     const seen = new Map<string, string>();
     const metadata: Record<string, unknown> = {};
     try {
-      for (const path of paths) {
-        const file = await PositionalFile.open(path);
+      for (const file of sources) {
+        const path = file.name;
         handles.set(path, file);
         const prefix = await file.read(0, Math.min(8, file.size), "header length");
         const headerLength = readHeaderLength(prefix, path, file.size);
@@ -61,7 +67,7 @@ export class SafetensorsStore implements TensorStore {
         }
       }
     } catch (error) {
-      await Promise.all([...handles.values()].map((handle) => handle.close()));
+      await Promise.all(sources.map((handle) => handle.close()));
       throw error;
     }
     return new SafetensorsStore(handles, tensors, metadata);
@@ -101,7 +107,7 @@ export class SafetensorsStore implements TensorStore {
         const from = (first - runFirst) * rowBytes;
         decodeToFloat32(bytes.subarray(from, from + count * rowBytes), dtype, out);
       },
-      options,
+      { gapBytes: handle.gapBytes, ...options },
     );
   }
 
