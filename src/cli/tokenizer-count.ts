@@ -57,7 +57,8 @@ export function registerTokenizerCount(program: Command): void {
         });
         return;
       }
-      const lines = [`${ids.length} tokens (${counter.source}, family ${counter.family})`];
+      const noun = ids.length === 1 ? "token" : "tokens";
+      const lines = [`${ids.length} ${noun} (${counter.source}, family ${counter.family})`];
       for (const note of counter.notes) lines.push(`note: ${note}`);
       if (options.tokens) {
         for (const token of tokens)

@@ -16,8 +16,9 @@ export function registerTokenizerIdentify(program: Command): void {
     .action(async (path: string, options: { json?: boolean }) => {
       const vocabulary = await readVocabulary(path);
       const result = identifyVocabulary(vocabulary);
+      const readerNotes = vocabulary.notes ?? [];
       if (options.json) {
-        printJson({ file: path, ...result });
+        printJson({ file: path, ...result, readerNotes });
         return;
       }
       const lines = [
@@ -26,7 +27,8 @@ export function registerTokenizerIdentify(program: Command): void {
         `relation: ${result.relation}`,
         `summary:  ${result.summary}`,
         ...result.notes.map((note) => `note:     ${note}`),
-        "candidates (share of the family's sampled tokens present / at the same id, same-id prefix):",
+        ...readerNotes.map((note) => `read:     ${note}`),
+        "candidates (share of the family's sampled tokens present / at the same id, same-id prefix in ids):",
         ...result.candidates
           .slice(0, SHOWN_CANDIDATES)
           .map(

@@ -58,7 +58,7 @@ export async function loadTokenCounter(
     );
   }
   if (source.kind === "gpt-tokenizer") {
-    const live = await loadLiveTokenEncoder(tokenizer);
+    const live = await loadLiveTokenEncoder(tokenizer, options.parseSpecial === true);
     return {
       family: tokenizer,
       source: `built-in ${tokenizer} (gpt-tokenizer ${source.encoding})`,

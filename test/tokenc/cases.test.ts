@@ -10,7 +10,7 @@ import { createEncoder } from "../../src/tokenizers/encode/create-encoder.js";
 import { readVocabulary } from "../../src/tokenizers/read.js";
 import { parseTokenizerJson } from "../../src/tokenizers/readers/tokenizer-json.js";
 import { loadTokenCounter } from "../../src/tokenizers/token-counter.js";
-import { shared, skipUnlessShared } from "../helpers.js";
+import { fixture, shared, skipUnlessShared } from "../helpers.js";
 import { readTokenVectors } from "./vectors.js";
 
 const cases = (...parts: string[]) => shared("cases", ...parts) as string;
@@ -107,5 +107,25 @@ test(
     assert.ok(!missing.tokens.includes("À") && !missing.tokens.includes("Á"));
     const bytes = createEncoder(missing).encode("Àé 车");
     assert.ok(bytes.length > 0 && bytes.every((id) => id >= 0 && id < 5255));
+  },
+);
+
+test(
+  "added and special tokens cut the text as Hugging Face tokenizers cuts it (its own ids, parse-special on)",
+  skipUnlessShared("cases"),
+  async () => {
+    // Recorded from @huggingface/tokenizers@0.2.0 (HF always cuts added tokens out, special or not;
+    // lineage does so for special ones with --parse-special).
+    const reference = JSON.parse(readFileSync(fixture("tokenc", "hf-added-tokens-vectors.json"), "utf8")) as {
+      cases: Record<string, { texts: string[]; ids: number[][] }>;
+    };
+    for (const [name, { texts, ids }] of Object.entries(reference.cases)) {
+      const counter = await loadTokenCounter(cases(...name.split("/"), "tokenizer.json"), {
+        parseSpecial: true,
+      });
+      texts.forEach((text, i) => {
+        assert.deepEqual(counter.encode(text), ids[i], `${name}: ${JSON.stringify(text)}`);
+      });
+    }
   },
 );

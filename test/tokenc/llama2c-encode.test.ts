@@ -9,7 +9,6 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { createEncoder } from "../../src/tokenizers/encode/create-encoder.js";
 import { readVocabulary } from "../../src/tokenizers/read.js";
-import { loadTokenCounter } from "../../src/tokenizers/token-counter.js";
 import { fixture, runLineage, shared, skipUnlessShared } from "../helpers.js";
 import { readTokenVectors } from "./vectors.js";
 
