@@ -87,7 +87,8 @@ test(
     await assertSameCanonical(
       shared("real", "makemore", "names-a.pt")!,
       shared("real", "makemore", "names-a-hf")!,
-      68,
+      // 4 layers × 16 + embed, pos_embed (GPT-2 `wpe`), final norm weight and bias, lm_head
+      69,
     );
   },
 );
