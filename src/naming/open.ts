@@ -5,7 +5,8 @@
 import { declaredArchitecture } from "../architecture/declared.js";
 import { summarizeArchitecture } from "../architecture/summarize.js";
 import { FormatError } from "../errors.js";
-import { type ModelSource, openModelSource } from "../formats/model-source.js";
+import type { ModelSource } from "../formats/model-source.js";
+import { openModel, type ResolveOptions } from "../formats/resolve-model.js";
 import { gatherRows, matrixView, readTensorRows } from "../formats/tensor-store.js";
 import type { CanonicalModel, CanonicalTensor } from "./canonical-model.js";
 import { NORM_GAIN, normGainOffset } from "./conventions/norm-gain.js";
@@ -53,7 +54,8 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
       context,
       new Set(source.store.quantizationScales?.values() ?? []),
     ),
-    source.format === "safetensors" ? normGainOffset(source.config) : 0,
+    // Hugging Face checkpoints (safetensors or PyTorch) store the family's raw gains; GGUF already holds 1 + w.
+    source.format === "gguf" ? 0 : normGainOffset(source.config),
   );
   const summary = summarizeArchitecture(declared, mapping.tensors);
   const byName = new Map<string, CanonicalTensor>(
@@ -120,9 +122,13 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
   };
 }
 
-/** Open a model folder or weight file (safetensors, GGUF, llama2.c) and map it to canonical names. */
-export async function openCanonicalModel(path: string): Promise<CanonicalModel> {
-  const source = await openModelSource(path);
+/** Open a MODEL (a local folder or weight file, an Ollama name, a Hub model: see `resolve-model.ts`) and
+ * map it to canonical names. */
+export async function openCanonicalModel(
+  path: string,
+  options: ResolveOptions = {},
+): Promise<CanonicalModel> {
+  const source = await openModel(path, options);
   try {
     return createCanonicalModel(source);
   } catch (error) {

@@ -8,9 +8,10 @@ import { LineageError } from "../errors.js";
 import { canDecode } from "../formats/decodable.js";
 import { GGUF_TOKENIZER_MODELS, type GgufModelSummary, ggufModelSummary } from "../formats/gguf/summary.js";
 import { elementCount, type WeightFormat } from "../formats/tensor-store.js";
+import { type DeclaredLineage, declaredLineage } from "../lineage/declared-lineage.js";
 import type { CanonicalModel, LayoutTransform } from "../naming/canonical-model.js";
 import { compareStoredHead } from "../naming/tied-head.js";
-import { readVocabulary } from "../tokenizers/read.js";
+import { readModelVocabulary } from "../tokenizers/model-vocabulary.js";
 import type { Vocabulary } from "../tokenizers/vocabulary.js";
 
 export interface InspectTensor {
@@ -59,6 +60,8 @@ export interface InspectReport {
   tokenizer: InspectTokenizer;
   /** GGUF files: name, context length, RoPE settings, file type, tokenizer model (what gguf-dump shows). */
   gguf: GgufModelSummary | undefined;
+  /** What the model card, GGUF metadata or configuration claim about the base model. */
+  declared: DeclaredLineage;
   notes: string[];
 }
 
@@ -131,7 +134,7 @@ function tokenizerSummary(vocabulary: Vocabulary, files: string[], description?:
 async function readTokenizer(model: CanonicalModel): Promise<InspectTokenizer> {
   const files = model.source.tokenizerFiles;
   try {
-    const vocabulary = await readVocabulary(model.source.path);
+    const vocabulary = await readModelVocabulary(model.source);
     return tokenizerSummary(vocabulary, files, describeTokenizer(vocabulary, model.source.store.metadata));
   } catch (error) {
     if (!(error instanceof LineageError)) throw error;
@@ -206,6 +209,7 @@ export async function buildInspectReport(model: CanonicalModel): Promise<Inspect
     scales: model.scales.map((t) => t.name),
     tokenizer,
     gguf: model.source.format === "gguf" ? ggufModelSummary(model.source.store.metadata) : undefined,
+    declared: await declaredLineage(model.source),
     notes: [
       ...model.notes,
       ...(await headNotes(model)),

@@ -238,6 +238,14 @@ function ggufLines(g: GgufModelSummary): [string, string][] {
   return lines;
 }
 
+/** What the model claims about its base: `finetune of org/base (README.md front matter)`. */
+function declaredLine(report: InspectReport): string {
+  const d = report.declared;
+  if (d.source === undefined) return "no base model declared";
+  const relation = d.relation === undefined ? "derived from" : `${d.relation} of`;
+  return `${relation} ${d.baseModels.join(", ")} (${d.source})`;
+}
+
 export function renderInspect(report: InspectReport, color: boolean): string[] {
   const c: Colors = color ? pc : plain;
   const field = (label: string, value: string) => `  ${c.dim(label.padEnd(12))}${value}`;
@@ -254,6 +262,7 @@ export function renderInspect(report: InspectReport, color: boolean): string[] {
     field("dtypes", dtypes || "none"),
     field("tokenizer", tokenizerLine(report)),
     ...(report.gguf === undefined ? [] : ggufLines(report.gguf).map(([label, value]) => field(label, value))),
+    field("declared", declaredLine(report)),
   ];
   const mapped = report.tensors.filter((t) => t.canonical !== null);
   lines.push(
