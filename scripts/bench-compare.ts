@@ -17,124 +17,19 @@
  * otherwise the repo's 3,000-token fixtures/zoo/base-a/tokenizer.model and `--vocab` becomes 3000.
  */
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, open as openFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, open as openFile, rm, stat } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { compareModels } from "../src/compare/compare-models.js";
 import type { CompareResult } from "../src/compare/result.js";
-import { writeSafetensors } from "../src/formats/safetensors/writer.js";
-import { createRandom } from "../src/transform/random.js";
+import { INIT_STD, plan, SHAPE_OPTIONS, type Shape, shapeFrom, writeModel } from "./bench/generate-llama.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const LLAMA2_TOKENIZER = join(root, "..", "shared", "real", "stories260k", "tokenizer.model");
 const SMALL_TOKENIZER = join(root, "fixtures", "zoo", "base-a", "tokenizer.model");
-const INIT_STD = 0.02;
 const CHUNK = 1024 * 1024;
-
-interface Shape {
-  hidden: number;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  mlp: number;
-  vocab: number;
-}
-
-interface TensorPlan {
-  name: string;
-  shape: number[];
-  norm: boolean;
-}
-
-function plan(s: Shape): TensorPlan[] {
-  const kv = (s.hidden / s.heads) * s.kvHeads;
-  const t: TensorPlan[] = [{ name: "model.embed_tokens.weight", shape: [s.vocab, s.hidden], norm: false }];
-  for (let i = 0; i < s.layers; i++) {
-    const p = `model.layers.${i}`;
-    t.push(
-      { name: `${p}.input_layernorm.weight`, shape: [s.hidden], norm: true },
-      { name: `${p}.self_attn.q_proj.weight`, shape: [s.hidden, s.hidden], norm: false },
-      { name: `${p}.self_attn.k_proj.weight`, shape: [kv, s.hidden], norm: false },
-      { name: `${p}.self_attn.v_proj.weight`, shape: [kv, s.hidden], norm: false },
-      { name: `${p}.self_attn.o_proj.weight`, shape: [s.hidden, s.hidden], norm: false },
-      { name: `${p}.post_attention_layernorm.weight`, shape: [s.hidden], norm: true },
-      { name: `${p}.mlp.gate_proj.weight`, shape: [s.mlp, s.hidden], norm: false },
-      { name: `${p}.mlp.up_proj.weight`, shape: [s.mlp, s.hidden], norm: false },
-      { name: `${p}.mlp.down_proj.weight`, shape: [s.hidden, s.mlp], norm: false },
-    );
-  }
-  t.push(
-    { name: "model.norm.weight", shape: [s.hidden], norm: true },
-    { name: "lm_head.weight", shape: [s.vocab, s.hidden], norm: false },
-  );
-  return t;
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-/** float → bf16 bits, round to nearest even (the values here are finite). */
-function bf16(value: number): number {
-  f32[0] = value;
-  const bits = u32[0]!;
-  return ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) & 0xffff;
-}
-
-/** One tensor's BF16 bytes: weights from `seed`, plus noise of std `noiseStd` from `noiseSeed`. */
-function tensorBytes(t: TensorPlan, index: number, seed: number, noiseStd: number, noiseSeed: number) {
-  const n = t.shape.reduce((a, b) => a * b, 1);
-  const words = new Uint16Array(n);
-  const weights = createRandom(seed * 100_003 + index);
-  const noise = noiseStd > 0 ? createRandom(noiseSeed * 100_003 + index) : undefined;
-  for (let i = 0; i < n; i++) {
-    let v = t.norm ? 1 : weights.gaussian() * INIT_STD;
-    if (noise !== undefined) v += noise.gaussian() * noiseStd;
-    words[i] = bf16(v);
-  }
-  return new Uint8Array(words.buffer);
-}
-
-async function writeModel(
-  folder: string,
-  shape: Shape,
-  tokenizer: string,
-  seed: number,
-  noise?: { std: number; seed: number },
-) {
-  await mkdir(folder, { recursive: true });
-  const config = {
-    architectures: ["LlamaForCausalLM"],
-    model_type: "llama",
-    hidden_size: shape.hidden,
-    intermediate_size: shape.mlp,
-    num_hidden_layers: shape.layers,
-    num_attention_heads: shape.heads,
-    num_key_value_heads: shape.kvHeads,
-    vocab_size: shape.vocab,
-    max_position_embeddings: 4096,
-    rms_norm_eps: 1e-5,
-    rope_theta: 10000,
-    hidden_act: "silu",
-    tie_word_embeddings: false,
-    bos_token_id: 1,
-    eos_token_id: 2,
-    torch_dtype: "bfloat16",
-  };
-  await writeFile(join(folder, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
-  await copyFile(tokenizer, join(folder, "tokenizer.model"));
-  const tensors = plan(shape);
-  const index = new Map(tensors.map((t, i) => [t.name, i]));
-  await writeSafetensors(
-    join(folder, "model.safetensors"),
-    tensors.map((t) => ({ name: t.name, dtype: "BF16", shape: t.shape })),
-    (name) => {
-      const i = index.get(name)!;
-      return tensorBytes(tensors[i]!, i, seed, noise?.std ?? 0, noise?.seed ?? 0);
-    },
-    { format: "pt" },
-  );
-}
 
 interface Timing {
   wall: number;
@@ -173,29 +68,10 @@ const rssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const fmt = (x: number, d = 1) => x.toFixed(d);
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      hidden: { type: "string", default: "2048" },
-      layers: { type: "string", default: "18" },
-      heads: { type: "string", default: "16" },
-      "kv-heads": { type: "string", default: "8" },
-      mlp: { type: "string", default: "5632" },
-      vocab: { type: "string", default: "32000" },
-      noise: { type: "string", default: "0.1" },
-      dir: { type: "string" },
-      keep: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseArgs({ options: SHAPE_OPTIONS });
   const llama2 = existsSync(LLAMA2_TOKENIZER);
   const tokenizer = llama2 ? LLAMA2_TOKENIZER : SMALL_TOKENIZER;
-  const shape: Shape = {
-    hidden: Number(values.hidden),
-    layers: Number(values.layers),
-    heads: Number(values.heads),
-    kvHeads: Number(values["kv-heads"]),
-    mlp: Number(values.mlp),
-    vocab: llama2 ? Number(values.vocab) : 3000,
-  };
+  const shape: Shape = shapeFrom(values, llama2 ? undefined : 3000);
   const noiseRatio = Number(values.noise);
   if (
     !Object.values(shape).every((v) => Number.isInteger(v) && v > 0) ||

@@ -118,6 +118,8 @@ function writeFamilies(families: ReferenceFamily[], facts: ReferencePairFact[]):
     lines.push("    fingerprint: {");
     lines.push(
       `      size: ${fp.size},`,
+      `      ordinarySize: ${fp.ordinarySize},`,
+      `      tailHash: ${literal(fp.tailHash)},`,
       `      setHash: ${literal(fp.setHash)},`,
       `      specialCount: ${fp.specialCount},`,
     );

@@ -17,6 +17,8 @@ export interface Declared {
   /** config.json `model_type` / GGUF `general.architecture`, as written. */
   declaredType: string | undefined;
   ggufArchitecture: string | undefined;
+  /** Declared values that could not be used, and why. */
+  notes?: string[];
 }
 
 export function declaredArchitecture(source: ModelSource): Declared {
@@ -28,6 +30,7 @@ export function declaredArchitecture(source: ModelSource): Declared {
       source: "gguf metadata",
       declaredType: gguf.architecture,
       ggufArchitecture: gguf.architecture,
+      notes: gguf.notes,
     };
   }
   if (source.format === "llama2c") {

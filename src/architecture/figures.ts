@@ -9,6 +9,19 @@ export interface Figures {
   numExperts?: number | undefined;
   headDim?: number | undefined;
   tieWordEmbeddings?: boolean | undefined;
+  /** Figures given per layer that differ between layers (then the scalar figure is undefined). */
+  perLayer?: PerLayerFigures | undefined;
+}
+
+/**
+ * Figures some models set layer by layer (GGUF arrays such as `{arch}.attention.head_count`, which
+ * llama.cpp reads with `get_key_or_arr`: one value per layer, or one scalar for all). Only figures
+ * that really vary are kept here.
+ */
+export interface PerLayerFigures {
+  numHeads?: number[];
+  numKvHeads?: number[];
+  intermediateSize?: number[];
 }
 
 export const FIGURE_NAMES = [

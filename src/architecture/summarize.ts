@@ -58,13 +58,15 @@ export function summarizeArchitecture(
   declared: Declared,
   tensors: readonly CanonicalTensor[],
 ): SummaryResult {
-  const notes: string[] = [];
+  const notes: string[] = [...(declared.notes ?? [])];
   const stated: Figures = declared.figures;
   const shapes = figuresFromShapes(tensors, stated.headDim);
   const sources = declared.source === undefined ? [] : [declared.source];
   const merged: Figures = {};
   let usedShapes = false;
   for (const key of FIGURE_NAMES) {
+    // A figure that varies by layer has no one value: the first layer's shapes must not stand for it.
+    if (stated.perLayer !== undefined && key in stated.perLayer) continue;
     const fromSource = stated[key];
     const fromShapes = shapes[key];
     if (fromSource !== undefined) {
@@ -98,6 +100,7 @@ export function summarizeArchitecture(
       numExperts: merged.numExperts,
       headDim: merged.headDim,
       tieWordEmbeddings: tie,
+      ...(stated.perLayer === undefined ? {} : { perLayer: stated.perLayer }),
       sources,
     },
     notes,

@@ -1,27 +1,49 @@
 /** `lineage library add|list|remove|match|export|import`: the local fingerprint library. */
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { FormatError, InputNotFoundError } from "../errors.js";
 import { fingerprintModel, suspectReadings } from "../fingerprint/weights-from-path.js";
 import { displayName } from "../formats/model-source.js";
+import { requireWeightEvidence } from "../library/evidence.js";
 import { exportEntries, MAX_IMPORT_BYTES, parseExport } from "../library/exchange.js";
 import { FingerprintLibrary } from "../library/library.js";
 import { libraryPath } from "../library/location.js";
 import { matchLibrary } from "../library/match.js";
 import { listLines, matchJson, matchLines } from "../library/presentation.js";
+import { assertWritable, writeOutput } from "./options.js";
 import { printJson, printLines } from "./output.js";
+import { type ProgressDisplay, progressDisplay } from "./progress.js";
 
 interface GlobalOptions {
   library?: string;
+  quiet?: boolean;
 }
 
-function withLibrary<T>(command: Command, use: (library: FingerprintLibrary) => Promise<T> | T): Promise<T> {
+/**
+ * Runs `use` on the library named by --library / $LINEAGE_LIBRARY / the default. Only `add` and
+ * `import` create it: elsewhere a mistyped path is an error, never a new empty library.
+ */
+function withLibrary<T>(
+  command: Command,
+  use: (library: FingerprintLibrary) => Promise<T> | T,
+  create = false,
+): Promise<T> {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const library = FingerprintLibrary.open(libraryPath(options.library));
+  const library = FingerprintLibrary.open(libraryPath(options.library), { create });
   return Promise.resolve()
     .then(() => use(library))
     .finally(() => library.close());
+}
+
+/** Runs `task` with the stderr progress display (terminal only, silent with --quiet). */
+async function withProgress<T>(command: Command, task: (display: ProgressDisplay) => Promise<T>): Promise<T> {
+  const display = progressDisplay({ quiet: command.optsWithGlobals<GlobalOptions>().quiet });
+  try {
+    return await task(display);
+  } finally {
+    display.stop();
+  }
 }
 
 async function readExportFile(file: string): Promise<unknown> {
@@ -63,24 +85,28 @@ export function registerLibrary(program: Command): void {
         options: { name?: string; family?: string; notes?: string; replace?: boolean },
         command: Command,
       ) => {
-        const fingerprint = await fingerprintModel(model);
+        const fingerprint = await withProgress(command, (display) =>
+          fingerprintModel(model, { onProgress: display.onProgress }),
+        );
+        requireWeightEvidence(fingerprint, model, "nothing to store");
         const name = options.name ?? displayName(model);
-        await withLibrary(command, (lib) => {
-          lib.add(
-            {
-              name,
-              sourcePath: resolve(model),
-              family: options.family ?? fingerprint.architecture.family,
-              notes: options.notes ?? null,
-              fingerprint,
-            },
-            { replace: options.replace === true },
-          );
-        });
-        const weights =
-          fingerprint.layers.length > 0
-            ? `${fingerprint.anchors.length} anchor tokens, ${fingerprint.layers.length} layers`
-            : "no weight invariants";
+        await withLibrary(
+          command,
+          (lib) => {
+            lib.add(
+              {
+                name,
+                sourcePath: resolve(model),
+                family: options.family ?? fingerprint.architecture.family,
+                notes: options.notes ?? null,
+                fingerprint,
+              },
+              { replace: options.replace === true },
+            );
+          },
+          true,
+        );
+        const weights = `${fingerprint.anchors.length} anchor tokens, ${fingerprint.layers.length} layers`;
         printLines([`added ${name} (${weights})`, ...fingerprint.notes.map((note) => `note: ${note}`)]);
       },
     );
@@ -111,7 +137,11 @@ export function registerLibrary(program: Command): void {
     .option("--json", "print JSON")
     .action(async (model: string, options: { json?: boolean }, command: Command) => {
       const entries = await withLibrary(command, (lib) => lib.entries());
-      const matches = matchLibrary(await suspectReadings(model), entries);
+      const readings = await withProgress(command, (display) =>
+        suspectReadings(model, { onProgress: display.onProgress }),
+      );
+      requireWeightEvidence(readings[0]!, model, "nothing to match");
+      const matches = matchLibrary(readings, entries);
       if (options.json) printJson(matchJson(model, matches));
       else printLines(matchLines(displayName(model), matches));
     });
@@ -121,8 +151,9 @@ export function registerLibrary(program: Command): void {
     .description("Write every stored fingerprint to FILE as JSON, to share them.")
     .argument("<file>")
     .action(async (file: string, _options: unknown, command: Command) => {
+      await assertWritable(file, "FILE");
       const entries = await withLibrary(command, (lib) => lib.entries());
-      await writeFile(file, `${JSON.stringify(exportEntries(entries))}\n`);
+      await writeOutput(file, `${JSON.stringify(exportEntries(entries))}\n`, "FILE");
       printLines([`exported ${entries.length} fingerprint${entries.length === 1 ? "" : "s"} to ${file}`]);
     });
 
@@ -133,7 +164,7 @@ export function registerLibrary(program: Command): void {
     .option("--replace", "replace entries of the same name")
     .action(async (file: string, options: { replace?: boolean }, command: Command) => {
       const entries = parseExport(await readExportFile(file), file);
-      await withLibrary(command, (lib) => lib.addMany(entries, { replace: options.replace === true }));
+      await withLibrary(command, (lib) => lib.addMany(entries, { replace: options.replace === true }), true);
       printLines([`imported ${entries.length} fingerprint${entries.length === 1 ? "" : "s"} from ${file}`]);
     });
 }

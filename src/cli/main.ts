@@ -16,6 +16,7 @@ export function buildProgram(): Command {
   const program = new Command("lineage")
     .description("Find out what a large language model is really built on.")
     .version("0.1.0")
+    .option("--quiet", "no progress display on stderr (it is drawn only when stderr is a terminal)")
     .showHelpAfterError()
     .exitOverride();
   registerInspect(program);
@@ -26,8 +27,12 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Exit code for a usage error: an unknown option, a missing argument, a bad option value (README). */
+export const USAGE_EXIT_CODE = 2;
+
 function report(error: unknown): number {
-  if (error instanceof CommanderError) return error.exitCode;
+  // Commander has printed its message already; --help and --version exit 0, every other usage error 2.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
   if (error instanceof LineageError) {
     process.stderr.write(`${pc.red("lineage: error:")} ${error.describe()}\n`);
     return error.exitCode;

@@ -1,5 +1,4 @@
 /** `lineage probe`: black-box evidence from a chat API. */
-import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { ApiError, UsageError } from "../errors.js";
 import { OllamaClient } from "../probe/client/ollama.js";
@@ -8,8 +7,11 @@ import { type ProgressEvent, redact, type TransportOptions } from "../probe/clie
 import type { ChatClient } from "../probe/client/types.js";
 import { PROBE_NAMES, type ProbeName, runProbe } from "../probe/run.js";
 import { DEFAULT_UNIT_COUNT, defaultReferenceTable } from "../probe/tokenizer/default-table.js";
+import type { ProgressReporter } from "../progress.js";
 import { renderProbeHtml } from "../report/html/probe-html.js";
 import { renderProbeTerminal } from "../report/probe-terminal.js";
+import { assertWritable, parseInteger, writeOutput } from "./options.js";
+import { progressDisplay } from "./progress.js";
 
 interface ProbeOptions {
   baseUrl: string;
@@ -29,6 +31,7 @@ interface ProbeOptions {
   cache: boolean;
   seed: string;
   progress: boolean;
+  quiet?: boolean;
   tokenizerUnits: string;
 }
 
@@ -37,14 +40,7 @@ function parseUnitCount(value: string): number {
 }
 
 function positiveInteger(value: string, option: string, allowZero = false): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
-    throw new UsageError(
-      `${option} must be a ${allowZero ? "non-negative" : "positive"} integer, got '${value}'`,
-      { field: option },
-    );
-  }
-  return n;
+  return parseInteger(value, option, { min: allowZero ? 0 : 1 });
 }
 
 function parseProbes(list: string): ProbeName[] {
@@ -62,11 +58,17 @@ function parseProbes(list: string): ProbeName[] {
   return names as ProbeName[];
 }
 
-function progressPrinter(): (event: ProgressEvent) => void {
-  return (event) => {
+/** The transport's request events as progress events for the shared stderr display. */
+function requestProgress(show: ProgressReporter | undefined) {
+  if (show === undefined) return undefined;
+  return (event: ProgressEvent) => {
     const s = event.stats;
-    const line = `probe: ${s.requests} sent, ${s.cacheHits} cached, ${s.retries} retries, ${s.failures} failed · ${event.label}`;
-    process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`);
+    show({
+      task: "probe",
+      done: s.requests + s.cacheHits,
+      unit: "requests",
+      detail: `(${s.cacheHits} cached, ${s.retries} retries, ${s.failures} failed) ${event.label}`,
+    });
   };
 }
 
@@ -86,7 +88,8 @@ export async function probeCommand(options: ProbeOptions): Promise<void> {
   if (apiKey === undefined && keyEnv !== undefined) {
     process.stderr.write(`lineage: note: ${keyEnv} is not set; sending requests without an API key\n`);
   }
-  const showProgress = options.progress && process.stderr.isTTY === true;
+  if (options.html !== undefined) await assertWritable(options.html, "--html");
+  const display = progressDisplay({ quiet: options.quiet === true || !options.progress });
   const transport: TransportOptions = {
     baseUrl: options.baseUrl,
     model: options.model,
@@ -98,22 +101,34 @@ export async function probeCommand(options: ProbeOptions): Promise<void> {
     retries: positiveInteger(options.retries, "--retries", true),
     cacheDir: options.cacheDir,
     refresh: !options.cache,
-    onProgress: showProgress ? progressPrinter() : undefined,
+    onProgress: requestProgress(display.onProgress),
   };
   const seed = positiveInteger(options.seed, "--seed", true);
   const client: ChatClient =
     options.ollama === true
       ? new OllamaClient({ ...transport, seed })
       : new OpenAiClient({ ...transport, seed });
-  const report = await runProbe({
-    client,
-    baseUrl: options.baseUrl,
-    model: options.model,
-    reference: defaultReferenceTable(parseUnitCount(options.tokenizerUnits)),
-    probes: parseProbes(options.probes),
-    identitySamples: positiveInteger(options.samples, "--samples"),
-  });
-  if (showProgress) process.stderr.write("\r\x1b[2K");
+  const reference = defaultReferenceTable(parseUnitCount(options.tokenizerUnits));
+  const probes = parseProbes(options.probes);
+  const identitySamples = positiveInteger(options.samples, "--samples");
+  let report: Awaited<ReturnType<typeof runProbe>>;
+  try {
+    report = await runProbe({
+      client,
+      baseUrl: options.baseUrl,
+      model: options.model,
+      reference,
+      probes,
+      identitySamples,
+    });
+  } finally {
+    display.stop();
+  }
+  if (report.cost.answers === 0 && report.stoppedEarly !== null) {
+    throw new ApiError(`gave up: ${redact(report.stoppedEarly, apiKey)}`, {
+      file: options.baseUrl,
+    });
+  }
   if (report.cost.answers === 0 && report.failures.length > 0) {
     throw new ApiError(
       `no request succeeded; first failure: ${redact(report.failures[0]!.message, apiKey)}`,
@@ -126,7 +141,7 @@ export async function probeCommand(options: ProbeOptions): Promise<void> {
     options.json === true ? JSON.stringify(report, null, 2) : renderProbeTerminal(report).join("\n");
   process.stdout.write(`${redact(text, apiKey)}\n`);
   if (options.html !== undefined) {
-    await writeFile(options.html, redact(renderProbeHtml(report), apiKey));
+    await writeOutput(options.html, redact(renderProbeHtml(report), apiKey), "--html");
     process.stderr.write(`lineage: HTML report written to ${options.html}\n`);
   }
 }
@@ -163,6 +178,8 @@ export function registerProbe(program: Command): void {
     .option("--cache-dir <dir>", "response cache folder", ".lineage-cache")
     .option("--no-cache", "ask again instead of reusing cached answers (fresh answers are still stored)")
     .option("--seed <n>", "seed sent with every request", "1234")
-    .option("--no-progress", "no progress line on stderr")
-    .action(probeCommand);
+    .option("--no-progress", "no progress line on stderr (same as the global --quiet)")
+    .action((options: ProbeOptions, command: Command) =>
+      probeCommand({ ...options, quiet: command.optsWithGlobals<{ quiet?: boolean }>().quiet }),
+    );
 }

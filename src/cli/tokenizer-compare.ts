@@ -1,19 +1,22 @@
 /** `lineage tokenizer compare A B [--json]`: how two tokenizers are related. */
 import type { Command } from "commander";
 import pc from "picocolors";
+import { formatCount, formatPercent, formatSimilarity } from "../report/format.js";
 import { compareVocabularies } from "../tokenizers/compare/compare-vocabularies.js";
 import { comparisonToJson } from "../tokenizers/compare/json.js";
+import { vocabularyLabel } from "../tokenizers/compare/keyed.js";
 import type {
   TokenizerRelation,
   VocabularyComparison,
   VocabularySummary,
 } from "../tokenizers/compare/types.js";
 import { readVocabulary } from "../tokenizers/read.js";
+import type { Vocabulary } from "../tokenizers/vocabulary.js";
 import { printJson, printLines } from "./output.js";
 
-const count = (n: number) => n.toLocaleString("en-US");
-const ratio = (value: number | undefined) => (value === undefined ? "n/a" : value.toFixed(3));
-const percent = (value: number) => `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%`;
+const count = formatCount;
+const ratio = (value: number | undefined) => (value === undefined ? "n/a" : formatSimilarity(value));
+const percent = formatPercent;
 
 const RELATION_COLOURS: Record<TokenizerRelation, (text: string) => string> = {
   identical: pc.red,
@@ -69,6 +72,17 @@ export function terminalLines(c: VocabularyComparison): string[] {
   return lines;
 }
 
+/** What the readers decided on the files' behalf (Hugging Face's added-token ids, …), per side. */
+export function readerNoteLines(a: Vocabulary, b: Vocabulary): string[] {
+  const lines: string[] = [];
+  for (const vocabulary of [a, b]) {
+    for (const note of vocabulary.notes ?? []) {
+      lines.push(...wrap(`note: ${vocabularyLabel(vocabulary)}: ${note}`, 100, "  "));
+    }
+  }
+  return lines.length === 0 ? [] : ["", ...lines];
+}
+
 export function registerTokenizerCompare(program: Command): void {
   program
     .command("compare")
@@ -82,7 +96,11 @@ export function registerTokenizerCompare(program: Command): void {
     .action(async (a: string, b: string, options: { json?: boolean }) => {
       const [suspect, reference] = await Promise.all([readVocabulary(a), readVocabulary(b)]);
       const comparison = compareVocabularies(suspect, reference);
-      if (options.json) printJson(comparisonToJson(comparison));
-      else printLines(terminalLines(comparison));
+      if (options.json) {
+        printJson({
+          ...comparisonToJson(comparison),
+          notes: [...(suspect.notes ?? []), ...(reference.notes ?? [])],
+        });
+      } else printLines([...terminalLines(comparison), ...readerNoteLines(suspect, reference)]);
     });
 }

@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { UsageError } from "../errors.js";
+import { BUILT_IN_FAMILIES } from "../tokenizers/reference/family-sources.js";
 import { loadTokenCounter } from "../tokenizers/token-counter.js";
 import { printJson, printLines } from "./output.js";
 
@@ -9,19 +11,37 @@ interface CountOptions {
   parseSpecial?: boolean;
 }
 
+/** Text read from standard input for `count -`: a whole book is ~1 MB; 256 MiB is not a prompt. */
+const MAX_STDIN_BYTES = 256 * 1024 * 1024;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    total += buffer.byteLength;
+    if (total > MAX_STDIN_BYTES) {
+      throw new UsageError(`standard input is larger than ${MAX_STDIN_BYTES} bytes`, { field: "<text>" });
+    }
+    chunks.push(buffer);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 export function registerTokenizerCount(program: Command): void {
   program
     .command("count")
     .description("count the tokens of a text exactly (no BOS/EOS, no chat template)")
-    .argument("<text>", "the text to encode")
+    .argument("<text>", "the text to encode, or - to read it from standard input")
     .requiredOption(
       "--tokenizer <path|family>",
-      "tokenizer file, model folder, or built-in family (cl100k, o200k, gpt-2, p50k)",
+      `tokenizer file, model folder, or built-in family (${BUILT_IN_FAMILIES.join(", ")})`,
     )
     .option("--tokens", "also list the token ids and pieces")
-    .option("--parse-special", "encode special-token strings such as <|im_start|> as single tokens")
+    .option("--parse-special", "encode control-token strings such as <|im_start|> as single tokens")
     .option("--json", "print the result as JSON")
-    .action(async (text: string, options: CountOptions) => {
+    .action(async (argument: string, options: CountOptions) => {
+      const text = argument === "-" ? await readStdin() : argument;
       const counter = await loadTokenCounter(options.tokenizer, {
         parseSpecial: options.parseSpecial === true,
       });
@@ -32,11 +52,14 @@ export function registerTokenizerCount(program: Command): void {
           tokenizer: counter.source,
           family: counter.family,
           count: ids.length,
+          ...(counter.notes.length === 0 ? {} : { notes: counter.notes }),
           ...(options.tokens ? { tokens } : {}),
         });
         return;
       }
-      const lines = [`${ids.length} tokens (${counter.source}, family ${counter.family})`];
+      const noun = ids.length === 1 ? "token" : "tokens";
+      const lines = [`${ids.length} ${noun} (${counter.source}, family ${counter.family})`];
+      for (const note of counter.notes) lines.push(`note: ${note}`);
       if (options.tokens) {
         for (const token of tokens)
           lines.push(

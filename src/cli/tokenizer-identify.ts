@@ -1,14 +1,11 @@
 import type { Command } from "commander";
+import { formatPercent } from "../report/format.js";
 import { identifyVocabulary } from "../tokenizers/identify.js";
 import { readVocabulary } from "../tokenizers/read.js";
 import { printJson, printLines } from "./output.js";
 
 /** Candidates shown in the terminal (JSON lists all). */
 const SHOWN_CANDIDATES = 5;
-
-function percent(share: number): string {
-  return `${(share * 100).toFixed(0)}%`;
-}
 
 export function registerTokenizerIdentify(program: Command): void {
   program
@@ -19,8 +16,9 @@ export function registerTokenizerIdentify(program: Command): void {
     .action(async (path: string, options: { json?: boolean }) => {
       const vocabulary = await readVocabulary(path);
       const result = identifyVocabulary(vocabulary);
+      const readerNotes = vocabulary.notes ?? [];
       if (options.json) {
-        printJson({ file: path, ...result });
+        printJson({ file: path, ...result, readerNotes });
         return;
       }
       const lines = [
@@ -29,12 +27,13 @@ export function registerTokenizerIdentify(program: Command): void {
         `relation: ${result.relation}`,
         `summary:  ${result.summary}`,
         ...result.notes.map((note) => `note:     ${note}`),
-        "candidates (share of the family's sampled tokens present / at the same id, same-id prefix):",
+        ...readerNotes.map((note) => `read:     ${note}`),
+        "candidates (share of the family's sampled tokens present / at the same id, same-id prefix in ids):",
         ...result.candidates
           .slice(0, SHOWN_CANDIDATES)
           .map(
             (c) =>
-              `  ${c.family.padEnd(15)} ${c.relation.padEnd(12)} ${percent(c.containment).padStart(4)} / ${percent(c.sameIdShare).padStart(4)}  prefix ${c.sameIdPrefix}`,
+              `  ${c.family.padEnd(15)} ${c.relation.padEnd(12)} ${formatPercent(c.containment).padStart(7)} / ${formatPercent(c.sameIdShare).padStart(7)}  prefix ${c.sameIdPrefix}`,
           ),
       ];
       printLines(lines);

@@ -12,6 +12,7 @@ import { displayName } from "../formats/model-source.js";
 import type { CanonicalModel } from "../naming/canonical-model.js";
 import { openCanonicalModel } from "../naming/open.js";
 import { applyTransforms } from "../naming/transforms.js";
+import type { ProgressOptions } from "../progress.js";
 import { centredCorrelation } from "../stats/correlation.js";
 import { alignTokens } from "./anchors.js";
 import { compareBlueprints } from "./blueprint.js";
@@ -37,7 +38,7 @@ import { seededRandom } from "./stats/rng.js";
 import { countingReader, layerCount, untranspose } from "./tensor-reader.js";
 import { decideVerdict, type LayerTest } from "./verdict.js";
 
-export interface CompareOptions {
+export interface CompareOptions extends ProgressOptions {
   /** Permutations per layer test (default 200). */
   permutations?: number;
   seed?: number;
@@ -248,7 +249,11 @@ async function compareOpen(
   const compareLayers = sameStructure && comparableWidth;
   // Layers are read once: Grams for the basis-free test and, when the structures coincide, the direct
   // comparison of the same matrices, one layer of each model in memory at a time.
-  for (let j = 0; comparableWidth && j < Math.max(referenceLayers, suspectLayers); j++) {
+  const layersToRead = comparableWidth ? Math.max(referenceLayers, suspectLayers) : 0;
+  const progress = (task: string, done: number, total: number) =>
+    options.onProgress?.({ task, done, total, unit: "layers" });
+  for (let j = 0; j < layersToRead; j++) {
+    progress("reading layers", j, layersToRead);
     const keptReference = compareLayers ? new Map<string, KeptMatrix>() : undefined;
     const keptSuspect = compareLayers ? new Map<string, KeptMatrix>() : undefined;
     if (j < referenceLayers)
@@ -290,6 +295,7 @@ async function compareOpen(
   const searched = suspectLayers !== referenceLayers;
   const layerTests: LayerTest[] = [];
   mapping.forEach((j, i) => {
+    progress("layer tests", i, mapping.length);
     const s = suspectFeatures[i]!;
     const r = referenceFeatures[j];
     if (r === undefined) return;

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CanonicalModel } from "../naming/canonical-model.js";
+import type { ProgressOptions } from "../progress.js";
 import type { Vocabulary } from "../tokenizers/vocabulary.js";
 import {
   FINGERPRINT_FORMAT,
@@ -28,7 +29,7 @@ export type FingerprintModel = Pick<CanonicalModel, "architecture" | "tensors" |
   source: { path: string; format: string };
 };
 
-export interface FingerprintOptions {
+export interface FingerprintOptions extends ProgressOptions {
   maxAnchors?: number;
   maxLayerAnchors?: number;
   /** Timestamp to record (tests pass a fixed one). */
@@ -189,6 +190,7 @@ export async function buildFingerprint(
     (model.architecture.numHeads ? hidden / model.architecture.numHeads : undefined);
   const layers = layerCount(model);
   for (let layer = 0; layer < layers; layer++) {
+    options.onProgress?.({ task: "fingerprinting", done: layer, total: layers, unit: "layers" });
     const entry: LayerInvariants = { layer };
     const attnNorm = await readVector(model, `layers.${layer}.attn_norm`);
     const mlpNorm = await readVector(model, `layers.${layer}.mlp_norm`);

@@ -76,9 +76,12 @@ const LAYOUT_AMBIGUOUS_FORMATS: ReadonlySet<string> = new Set(["llama2c"]);
  * The readings of a suspect worth matching: as stored, plus every matrix read transposed when the
  * format cannot tell (a re-laid-out llama2.c copy is otherwise unrecognisable).
  */
-export async function suspectReadings(path: string): Promise<ModelFingerprint[]> {
-  const asStored = await fingerprintModel(path);
+export async function suspectReadings(
+  path: string,
+  options: FingerprintOptions = {},
+): Promise<ModelFingerprint[]> {
+  const asStored = await fingerprintModel(path, options);
   if (!LAYOUT_AMBIGUOUS_FORMATS.has(asStored.source.format) || asStored.anchors.length === 0)
     return [asStored];
-  return [asStored, await fingerprintModel(path, { storedTransposed: true })];
+  return [asStored, await fingerprintModel(path, { ...options, storedTransposed: true })];
 }

@@ -13,6 +13,7 @@ import { stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { FormatError, InputNotFoundError } from "../errors.js";
 import { PositionalFile } from "./file-reader.js";
+import { firstShardName } from "./gguf/split.js";
 import { GgufStore } from "./gguf/store.js";
 import { isHfCacheRepo, resolveHfCacheRepo } from "./hf-cache.js";
 import { MAX_CONFIG_BYTES, parseJsonBytes, readJsonObject } from "./json-file.js";
@@ -101,8 +102,15 @@ type Opened = {
 export async function openWeightSource(source: RangeSource, kind: FileKind): Promise<Opened> {
   const weightFiles = [source.name];
   switch (kind) {
-    case "gguf":
+    case "gguf": {
+      if (source instanceof PositionalFile) {
+        // A local file may be the first shard of a split model: GgufStore.open finds the others by name.
+        await source.close();
+        const store = await GgufStore.open(source.path);
+        return { format: "gguf", store, weightFiles: [...store.files] };
+      }
       return { format: "gguf", store: await GgufStore.fromSource(source), weightFiles };
+    }
     case "safetensors":
       return { format: "safetensors", store: await SafetensorsStore.fromSources([source]), weightFiles };
     case "llama2c":
@@ -181,7 +189,10 @@ async function openFolderWeights(folder: ModelFolder): Promise<Opened> {
     const store = await SafetensorsStore.fromSources(await openAll(safetensors, (name) => folder.open(name)));
     return { format: "safetensors", store, weightFiles: [...store.files] };
   }
-  const gguf = chooseGguf(names, folder.location);
+  // A split model's shards all end in .gguf: open its first shard, which reads the others.
+  const ggufNames = names.filter((name) => name.toLowerCase().endsWith(".gguf"));
+  const firstShard = ggufNames.length > 1 ? firstShardName(ggufNames) : undefined;
+  const gguf = firstShard ?? chooseGguf(names, folder.location);
   if (gguf !== undefined) return openNamed(folder, gguf, "gguf");
   const pickles = names.filter((name) => PICKLE_NAME.test(name));
   const bins = names.filter(

@@ -2,7 +2,7 @@
  * The local fingerprint library: one SQLite file (WAL journal) holding named fingerprints, so a
  * suspect can be checked against known bases without their weights.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { FormatError, InputNotFoundError, UsageError } from "../errors.js";
@@ -64,8 +64,17 @@ export class FingerprintLibrary {
     readonly file: string,
   ) {}
 
-  /** Open (creating when absent) the library at `file`. Throws FormatError for a corrupt or foreign file. */
-  static open(file: string): FingerprintLibrary {
+  /**
+   * Open the library at `file`, creating it when absent only if `create` is set (default true; the CLI
+   * creates on `add`/`import` alone, so a mistyped path is an error, not a new empty library).
+   * Throws InputNotFoundError for an absent file without `create`, FormatError for a corrupt or foreign one.
+   */
+  static open(file: string, options: { create?: boolean } = {}): FingerprintLibrary {
+    if (file !== ":memory:" && options.create === false && !existsSync(file)) {
+      throw new InputNotFoundError("no library file here (`lineage library add MODEL` creates one)", {
+        file,
+      });
+    }
     if (file !== ":memory:") {
       try {
         mkdirSync(dirname(file), { recursive: true });

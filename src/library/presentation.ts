@@ -1,11 +1,9 @@
 /** What `lineage library list|match` print: plain rows for the terminal and a JSON shape for `--json`. */
 import type { ModelFingerprint } from "../fingerprint/model-fingerprint.js";
+import { P_VALUE_FLOOR } from "../fingerprint/weights-mantel.js";
+import { formatPValue, formatSimilarity, formatZ } from "../report/format.js";
 import type { LibraryEntryInfo } from "./library.js";
 import type { LibraryMatch } from "./match.js";
-
-function formatP(p: number): string {
-  return p <= 1e-16 ? "<1e-16" : p < 0.001 ? p.toExponential(1) : p.toFixed(3);
-}
 
 function pad(cells: string[][]): string[] {
   const widths = cells[0]!.map((_, col) => Math.max(...cells.map((row) => row[col]!.length)));
@@ -42,6 +40,27 @@ function relationText(match: LibraryMatch): string {
   return match.relation;
 }
 
+/**
+ * The one-sentence answer. "No stored model shares its weights" is said only of entries that could be
+ * compared: entries without weight evidence (relation `unknown`) are named as not compared.
+ */
+function matchHeadline(suspect: string, matches: readonly LibraryMatch[]): string {
+  const best = matches[0]!;
+  const who = printable(suspect);
+  if (best.relation === "same-weights" || best.relation === "derived") {
+    return `${who}: weights ${best.relation === "same-weights" ? "are those of" : "descend from"} ${printable(best.name)} (similarity ${formatSimilarity(best.similarity)}; independent models score below 0.3).`;
+  }
+  const compared = matches.filter((m) => m.relation === "independent");
+  const unknown = matches.filter((m) => m.relation === "unknown").map((m) => printable(m.name));
+  const notCompared =
+    unknown.length === 0
+      ? ""
+      : ` ${unknown.length} could not be compared (no shared weight evidence): ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", …" : ""}.`;
+  if (compared.length === 0) return `${who}: nothing could be compared.${notCompared}`;
+  const top = compared[0]!;
+  return `${who}: none of the ${compared.length} stored model(s) compared shares its weights (best similarity ${formatSimilarity(top.similarity)}, ${printable(top.name)}).${notCompared}`;
+}
+
 export function matchLines(suspect: string, matches: readonly LibraryMatch[]): string[] {
   if (matches.length === 0) return ["The library is empty: nothing to match against."];
   const rows = pad([
@@ -49,18 +68,14 @@ export function matchLines(suspect: string, matches: readonly LibraryMatch[]): s
     ...matches.map((m) => [
       printable(m.name),
       relationText(m),
-      m.similarity.toFixed(3),
-      m.zScore === null ? "—" : m.zScore.toFixed(1),
-      formatP(m.pValue),
+      formatSimilarity(m.similarity),
+      formatZ(m.zScore),
+      formatPValue(m.pValue, P_VALUE_FLOOR),
       `${m.match.sharedAnchors}/${m.match.sharedLayerAnchors}`,
       m.match.layers.map((l) => l.referenceLayer).join(",") || "—",
     ]),
   ]);
-  const best = matches[0]!;
-  const headline =
-    best.relation === "same-weights" || best.relation === "derived"
-      ? `${printable(suspect)}: weights ${best.relation === "same-weights" ? "are those of" : "descend from"} ${printable(best.name)} (similarity ${best.similarity.toFixed(3)}; independent models score below 0.3).`
-      : `${printable(suspect)}: no stored model shares its weights (best similarity ${best.similarity.toFixed(3)}, ${printable(best.name)}).`;
+  const headline = matchHeadline(suspect, matches);
   return [
     headline,
     "",

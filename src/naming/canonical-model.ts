@@ -64,6 +64,11 @@ export interface CanonicalModel {
   unrecognised: readonly TensorInfo[];
   /** Things a reader should know: config vs tensor-name disagreements, unrecognised tensors, … */
   notes: string[];
+  /**
+   * Why the model holds no weights at all (a vocabulary-only GGUF, a metadata-only file), or undefined
+   * when it stores tensors. Such a model has nothing to compare: `compare` refuses it with this reason.
+   */
+  noWeights: string | undefined;
   get(canonical: string): CanonicalTensor | undefined;
   /** Read a canonical tensor as float32 in canonical layout. */
   read(canonical: string): Promise<Float32Array>;

@@ -99,7 +99,6 @@ export function mapTensorNames(
       tensors.push(entry);
     }
   }
-  if (stored.length === 0) notes.push("no tensors: a vocabulary-only or metadata-only file");
   const parameters = unrecognised.filter((t) => isParameter(t.name));
   const buffers = unrecognised.length - parameters.length;
   if (parameters.length > 0) {

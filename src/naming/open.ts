@@ -10,6 +10,7 @@ import { openModel, type ResolveOptions } from "../formats/resolve-model.js";
 import { gatherRows, matrixView, readTensorRows } from "../formats/tensor-store.js";
 import type { CanonicalModel, CanonicalTensor } from "./canonical-model.js";
 import { mapTensorNames } from "./map-names.js";
+import { noWeightsReason } from "./no-weights.js";
 import type { NamingContext } from "./rule.js";
 import { rulesFor } from "./rule-sets.js";
 import { applyTransforms, storedRows } from "./transforms.js";
@@ -24,6 +25,8 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
     hiddenSize: declared.figures.hiddenSize,
     intermediateSize: declared.figures.intermediateSize,
     ggufArchitecture: declared.ggufArchitecture,
+    numHeadsPerLayer: declared.figures.perLayer?.numHeads,
+    numKvHeadsPerLayer: declared.figures.perLayer?.numKvHeads,
   };
   const mapping = mapTensorNames(
     source.store.tensors,
@@ -54,12 +57,14 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
       throw error;
     }
   };
+  const noWeights = noWeightsReason(source);
   return {
     source,
     architecture: summary.architecture,
     tensors: mapping.tensors,
     unrecognised: mapping.unrecognised,
-    notes: [...summary.notes, ...mapping.notes],
+    notes: [...(noWeights === undefined ? [] : [noWeights]), ...summary.notes, ...mapping.notes],
+    noWeights,
     get: (canonical) => byName.get(canonical),
     async read(canonical) {
       const tensor = require(canonical);

@@ -14,6 +14,17 @@ export interface NamingContext {
   intermediateSize: number | undefined;
   /** GGUF `general.architecture`, when the store is GGUF. */
   ggufArchitecture: string | undefined;
+  /** Head counts per layer, when they differ between layers (GGUF per-layer arrays). */
+  numHeadsPerLayer?: readonly number[] | undefined;
+  numKvHeadsPerLayer?: readonly number[] | undefined;
+}
+
+/** The query and KV head counts of one layer: the per-layer figure where there is one, else the model's. */
+export function layerHeads(context: NamingContext, layer: number): { heads: number; kvHeads: number } {
+  const heads = context.numHeadsPerLayer?.[layer] ?? requireFigure(context.numHeads, "the head count");
+  const kvHeads = context.numKvHeadsPerLayer?.[layer] ?? context.numKvHeads ?? heads;
+  if (!Number.isInteger(heads) || heads <= 0) throw new UnmappableError(`layer ${layer} has ${heads} heads`);
+  return { heads, kvHeads };
 }
 
 export interface RuleMatch {

@@ -1,7 +1,8 @@
 /** The `lineage probe` report: what a chat API revealed, with evidence for and against. */
-import type { ProbeFailure } from "./attempts.js";
+import type { ProbeFailure, ProbeNotSent } from "./attempts.js";
 import type { OllamaModelInfo } from "./client/ollama.js";
 import type { ClientStats } from "./client/types.js";
+import type { ConsistencyReport } from "./consistency.js";
 import type { IdentityReport } from "./identity/probe.js";
 import type { ProtocolReport } from "./protocol/probe.js";
 import type { TokenizerReport } from "./tokenizer/probe.js";
@@ -16,8 +17,14 @@ export interface ProbeReport {
   protocol: ProtocolReport | null;
   /** Ollama only: what `/api/show` and `/api/tags` say about the base model. */
   ollama: OllamaModelInfo | null;
-  /** Requests that failed after retries, and probes that could not run. */
+  /** Whether the declared family, the model's own claims and the tokenizer evidence agree. */
+  consistency: ConsistencyReport;
+  /** Requests that were sent and failed after retries. */
   failures: ProbeFailure[];
+  /** Requests never sent: the `--max-requests` budget was spent, or the endpoint had stopped answering. */
+  notSent: ProbeNotSent[];
+  /** Why the client stopped sending early (too many failures in a row), or null. */
+  stoppedEarly: string | null;
   cost: ClientStats;
   /** Plain sentences, strongest evidence first. */
   summary: string[];

@@ -2,6 +2,7 @@
 import { FailureLog } from "./attempts.js";
 import { OllamaClient, type OllamaModelInfo } from "./client/ollama.js";
 import type { ChatClient } from "./client/types.js";
+import { checkConsistency } from "./consistency.js";
 import { probeIdentity } from "./identity/probe.js";
 import { probeProtocol } from "./protocol/probe.js";
 import type { ProbeReport } from "./report.js";
@@ -46,7 +47,10 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
     translationLayer,
     protocol,
     ollama,
+    consistency: checkConsistency(ollama, identity, tokenizer),
     failures: log.failures,
+    notSent: log.notSent,
+    stoppedEarly: client.stoppedBecause ?? null,
     cost: { ...client.stats },
   };
   return { ...partial, summary: summarise(partial) };

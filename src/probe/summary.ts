@@ -3,6 +3,16 @@ import type { ProbeReport } from "./report.js";
 
 export function summarise(report: Omit<ProbeReport, "summary">): string[] {
   const lines: string[] = [];
+  if (report.stoppedEarly !== null) {
+    lines.push(
+      `The endpoint stopped answering: ${report.stoppedEarly}. ${report.notSent.length} request(s) were not sent; the probes below rest on what was answered before.`,
+    );
+  }
+  if (report.consistency.status === "inconsistent") {
+    lines.push(
+      `Inconsistent evidence: ${report.consistency.contradictions.join(". ")}. They cannot all be right; usage counts are the strongest of these signals, self-identification the weakest.`,
+    );
+  }
   const tokenizer = report.tokenizer;
   if (tokenizer !== null) {
     const top = tokenizer.candidates[0];
@@ -49,7 +59,7 @@ export function summarise(report: Omit<ProbeReport, "summary">): string[] {
       .map((c) => `${c.family ?? c.vendor}${c.family ? ` (${c.vendor})` : ""} ×${c.count}`);
     const rate = identity.baseRate;
     lines.push(
-      `Self-identification (weak evidence): ${claims.length > 0 ? claims.join(", ") : "no vendor named"} in ${identity.answers} answers. ` +
+      `Self-identification (weak evidence): ${identity.answers === 0 ? "no answer" : claims.length > 0 ? claims.join(", ") : "no vendor named"} in ${identity.answers} answers. ` +
         `Real models misname their maker often: ${rate.modelsMostlyNamingAnotherVendor} of ${rate.models} models mostly named another vendor (${rate.examples.find((e) => e.startsWith("deepseek-V3")) ?? rate.examples[0] ?? ""}).`,
     );
   }
@@ -67,6 +77,12 @@ export function summarise(report: Omit<ProbeReport, "summary">): string[] {
   if (report.failures.length > 0) {
     lines.push(
       `${report.failures.length} request(s) failed after retries; the affected probes rest on fewer answers.`,
+    );
+  }
+  const budgetSkipped = report.notSent.filter((entry) => entry.reason === "request budget spent").length;
+  if (budgetSkipped > 0) {
+    lines.push(
+      `${budgetSkipped} request(s) were not sent: the --max-requests budget was spent; the affected probes rest on fewer answers.`,
     );
   }
   return lines;

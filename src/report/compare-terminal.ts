@@ -1,8 +1,17 @@
 /** Terminal rendering of a CompareResult: verdict line, what changed, p-value, per-layer table. */
 import pc from "picocolors";
 import type { CompareResult, Verdict } from "../compare/result.js";
+import {
+  headlineFigures,
+  layerRows,
+  layerStatistic,
+  pValueText,
+  vocabularyLine,
+  vocabularyParts,
+} from "./compare-figures.js";
+import { formatBytes, formatSeconds, formatSimilarity } from "./format.js";
 
-const COLOURS: Record<Verdict, (text: string) => string> = {
+const COLOURS: Partial<Record<Verdict, (text: string) => string>> = {
   identical: pc.red,
   "same-weights": pc.red,
   derived: pc.yellow,
@@ -10,48 +19,47 @@ const COLOURS: Record<Verdict, (text: string) => string> = {
   unrelated: pc.green,
 };
 
-const pText = (p: number, digits: number) => (p < 1e-290 ? "< 1e-290" : p.toExponential(digits));
-const number = (x: number) => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(3) : x.toExponential(1));
-
 export function renderCompare(result: CompareResult): string[] {
   const lines: string[] = [];
+  const head = headlineFigures(result);
+  const colour = COLOURS[result.verdict] ?? ((text: string) => text);
   lines.push(
-    `${pc.bold(result.suspect)} vs ${pc.bold(result.reference)}: ${pc.bold(COLOURS[result.verdict](result.verdict))}${result.tags.length ? `  [${result.tags.join(", ")}]` : ""}`,
+    `${pc.bold(result.suspect)} vs ${pc.bold(result.reference)}: ${pc.bold(colour(result.verdict))}${result.tags.length ? `  [${result.tags.join(", ")}]` : ""}`,
   );
   lines.push(
-    `p-value under independence ${pText(result.pValue, 2)}${result.zScore === null ? "" : `, ${result.zScore.toFixed(1)} SD from the null`}`,
+    `p-value under independence ${head.pValue}${result.zScore === null ? "" : `, ${head.zScore} SD from the null`}`,
   );
   lines.push("");
   for (const sentence of result.summary) lines.push(sentence);
   const c = result.changes;
   const facts: string[] = [];
-  if (c.unchangedShare !== null) facts.push(`unchanged parameters ${(100 * c.unchangedShare).toFixed(1)}%`);
-  if (c.vocabulary !== null)
-    facts.push(
-      `vocabulary kept ${c.vocabulary.kept}, added ${c.vocabulary.added}, removed ${c.vocabulary.removed}, moved ${c.vocabulary.reordered}`,
-    );
+  if (head.unchanged !== null) facts.push(`unchanged parameters ${head.unchanged}`);
+  const vocabulary = vocabularyParts(result);
+  if (vocabulary !== null) facts.push(`vocabulary: ${vocabularyLine(vocabulary)}`);
   if (c.renamedTensors.length > 0)
     facts.push(
       `renamed tensors ${c.renamedTensors.length} (${c.renamedTensors[0]!.from} → ${c.renamedTensors[0]!.to}, …)`,
     );
   if (facts.length > 0) lines.push("", ...facts);
-  const layers = result.evidence.filter((item) => item.component.startsWith("layer "));
-  if (layers.length > 0) {
-    lines.push("", pc.dim("layer  ref  aligned CKA   p-value"));
-    for (const item of layers) {
-      const ref = /reference layer (\d+)/.exec(item.note)?.[1] ?? "–";
+  const rows = layerRows(result);
+  const layerComponents = new Set(rows.map((row) => `layer ${row.layer}`));
+  if (rows.length > 0) {
+    const statistic = layerStatistic(rows);
+    const width = Math.max(11, statistic.length);
+    lines.push("", pc.dim(`layer  ref  ${statistic.padStart(width)}   p-value`));
+    for (const row of rows) {
       lines.push(
-        `${item.component.slice(6).padStart(5)}  ${ref.padStart(3)}  ${number(Number(item.value)).padStart(11)}  ${pText(item.pValue ?? 1, 1).padStart(8)}`,
+        `${String(row.layer).padStart(5)}  ${String(row.referenceLayer ?? "–").padStart(3)}  ${formatSimilarity(row.value).padStart(width)}  ${pValueText(row).padStart(8)}`,
       );
     }
   }
-  const others = result.evidence.filter((item) => !item.component.startsWith("layer "));
+  const others = result.evidence.filter((item) => !layerComponents.has(item.component));
   lines.push("");
-  for (const item of others)
-    lines.push(`${pc.dim(`${item.component}:`)} ${item.statistic} = ${item.value} (${item.note})`);
+  for (const item of others) {
+    const p = item.pValue === undefined ? "" : `, p ${pValueText(item)}`;
+    lines.push(`${pc.dim(`${item.component}:`)} ${item.statistic} = ${item.value}${p} (${item.note})`);
+  }
   for (const warning of result.warnings) lines.push(pc.yellow(`warning: ${warning}`));
-  lines.push(
-    pc.dim(`${result.timing.seconds.toFixed(2)} s, ${(result.timing.bytesRead / 1e6).toFixed(1)} MB read`),
-  );
+  lines.push(pc.dim(`${formatSeconds(result.timing.seconds)}, ${formatBytes(result.timing.bytesRead)} read`));
   return lines;
 }

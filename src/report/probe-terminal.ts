@@ -1,13 +1,10 @@
 /** `lineage probe` for a person: sections per probe, evidence for and against, weights stated. */
 import pc from "picocolors";
 import type { ProbeReport } from "../probe/report.js";
+import { formatPercent } from "./format.js";
 
 function heading(text: string): string {
   return pc.bold(pc.cyan(text));
-}
-
-function percent(value: number): string {
-  return `${Math.round(value * 100)}%`;
 }
 
 export function renderProbeTerminal(report: ProbeReport): string[] {
@@ -29,7 +26,7 @@ export function renderProbeTerminal(report: ProbeReport): string[] {
       const bar = "█".repeat(Math.round(c.agreement * 20)).padEnd(20, "·");
       const against = c.mismatches.length > 0 ? pc.dim(` differs on ${c.mismatches.join(", ")}`) : "";
       lines.push(
-        `  ${c.family.padEnd(14)} ${bar} ${percent(c.agreement).padStart(4)} (${c.matchedUnits}/${c.comparedUnits})${against}`,
+        `  ${c.family.padEnd(14)} ${bar} ${formatPercent(c.agreement).padStart(6)} (${c.matchedUnits}/${c.comparedUnits})${against}`,
       );
     }
     for (const o of t.observations) {
@@ -59,7 +56,7 @@ export function renderProbeTerminal(report: ProbeReport): string[] {
   const tr = report.translationLayer;
   if (tr !== null) {
     lines.push("", heading("Hidden translation layer (Chinese surface-form probes with controls)"));
-    lines.push(`  ${tr.suspected ? pc.yellow(tr.verdict) : tr.verdict}`);
+    lines.push(`  [${tr.status}] ${tr.suspected ? pc.yellow(tr.verdict) : tr.verdict}`);
     lines.push(
       `  surface probes right ${tr.surfacePassed}/${tr.answered}, controls right ${tr.controlPassed}/${tr.answered}`,
     );
@@ -73,7 +70,7 @@ export function renderProbeTerminal(report: ProbeReport): string[] {
     for (const c of id.claims)
       lines.push(`  ${String(c.count).padStart(3)} × ${c.vendor}${c.family ? ` / ${c.family}` : ""}`);
     lines.push(
-      `  ${id.answersWithoutClaim} of ${id.answers} answers named no vendor; ${id.failedRequests} requests failed`,
+      `  ${id.answersWithoutClaim} of ${id.answers} answers named no vendor; ${id.failedRequests} requests failed${id.notSent > 0 ? `; ${id.notSent} not sent` : ""}`,
     );
     const r = id.baseRate;
     lines.push(
@@ -105,6 +102,16 @@ export function renderProbeTerminal(report: ProbeReport): string[] {
     for (const note of p.notes) lines.push(`  ${pc.yellow("note:")} ${note}`);
   }
 
+  const consistency = report.consistency;
+  if (consistency.statements.length > 0) {
+    lines.push("", heading(`Consistency of the evidence: ${consistency.status}`));
+    for (const statement of consistency.statements) {
+      const families = statement.families.length > 0 ? statement.families.join(" or ") : "family not known";
+      lines.push(`  ${statement.source.padEnd(19)} ${statement.says} → ${families}`);
+    }
+    for (const line of consistency.contradictions) lines.push(`  ${pc.yellow("contradiction:")} ${line}`);
+  }
+
   if (report.failures.length > 0) {
     lines.push("", heading(`Failed requests (${report.failures.length})`));
     for (const f of report.failures.slice(0, 10)) lines.push(`  ${pc.red("✗")} ${f.message}`);
@@ -114,7 +121,7 @@ export function renderProbeTerminal(report: ProbeReport): string[] {
   lines.push(
     "",
     pc.dim(
-      `cost: ${c.requests} HTTP requests (${c.retries} retries, ${c.failures} failed), ${c.cacheHits} answers from cache`,
+      `cost: ${c.requests} HTTP requests (${c.retries} retries, ${c.failures} failed), ${c.cacheHits} answers from cache${c.notSent > 0 ? `, ${c.notSent} not sent` : ""}`,
     ),
   );
   return lines;

@@ -6,13 +6,14 @@
  *   `tokenizer.model`, else `tokenizer.bin`, else `*.tiktoken`, else its only `.gguf` file;
  * - a `.gguf` file (by magic): its `tokenizer.ggml.*` metadata;
  * - `*.json`: tokenizer.json; `*.model` (or protobuf bytes): SentencePiece; `*.tiktoken`: tiktoken ranks;
- * - `tokenizer.bin` / `tokNNN.bin`: llama2.c tokenizer; any other `.bin` is read as a llama2.c checkpoint
+ * - `tokenizer.bin` / `tokNNN.bin` (also after a prefix: `llama2xs-tok512.bin`): llama2.c tokenizer; any other `.bin` is read as a llama2.c checkpoint
  *   and its neighbouring `tokNNN.bin` (NNN = its vocab_size) or `tokenizer.bin` is used.
  */
 import { closeSync, openSync, readSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FormatError, InputNotFoundError } from "../errors.js";
+import { firstShardName } from "../formats/gguf/split.js";
 import { parseLlama2cHeader, VERSIONED_HEADER_BYTES } from "../formats/llama2c/header.js";
 import { readGgufVocabulary } from "./readers/gguf.js";
 import { readLlama2cTokenizer } from "./readers/llama2c.js";
@@ -24,7 +25,8 @@ import type { Vocabulary } from "./vocabulary.js";
 /** Tokenizer files a folder is searched for, in order of preference. */
 export const FOLDER_TOKENIZER_FILES = ["tokenizer.json", "tokenizer.model", "tokenizer.bin"] as const;
 
-const LLAMA2C_TOKENIZER_NAME = /^(tokenizer|tok\d+)\.bin$/;
+/** llama2.c tokenizer names: `tokenizer.bin`, `tok512.bin`, and the same after a prefix (`llama2xs-tok512.bin`). */
+const LLAMA2C_TOKENIZER_NAME = /(?:^|[-_.])(?:tokenizer|tok\d+)\.bin$/;
 
 async function kindOf(path: string): Promise<"file" | "folder"> {
   try {
@@ -69,6 +71,9 @@ async function readFolder(folder: string): Promise<Vocabulary> {
   if (tiktoken !== undefined) return readTiktoken(join(folder, tiktoken));
   const ggufs = sorted.filter((name) => name.endsWith(".gguf"));
   if (ggufs.length === 1) return readGgufVocabulary(join(folder, ggufs[0]!));
+  // A split GGUF keeps its vocabulary in the first shard.
+  const firstShard = firstShardName(ggufs);
+  if (firstShard !== undefined) return readGgufVocabulary(join(folder, firstShard));
   throw new FormatError(
     ggufs.length > 1
       ? `folder holds ${ggufs.length} .gguf files and no tokenizer file: name the one to read`

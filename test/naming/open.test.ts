@@ -82,3 +82,17 @@ test("quantized GGUF (Q4_0, Q8_0 embeddings) reads back close to base-a in canon
     await gguf.close();
   }
 });
+
+test("a vocabulary-only GGUF is marked as holding no weights, with the reason; a model with tensors is not", async () => {
+  const vocab = await openCanonicalModel(fixture("vocab", "phi-3.gguf"));
+  const model = await openCanonicalModel(fixture("stories260k", "stories260K.bin"));
+  try {
+    assert.equal(vocab.tensors.length, 0);
+    assert.match(vocab.noWeights ?? "", /vocabulary-only GGUF/);
+    assert.ok(vocab.notes.includes(vocab.noWeights!));
+    assert.equal(model.noWeights, undefined);
+  } finally {
+    await vocab.close();
+    await model.close();
+  }
+});

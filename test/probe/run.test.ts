@@ -9,12 +9,14 @@ import { probeCommand } from "../../src/cli/probe.js";
 import { ApiError, UsageError } from "../../src/errors.js";
 import { OllamaClient } from "../../src/probe/client/ollama.js";
 import { OpenAiClient } from "../../src/probe/client/openai.js";
+import { MAX_CONSECUTIVE_FAILURES } from "../../src/probe/client/transport.js";
 import type { ProbeReport } from "../../src/probe/report.js";
-import { runProbe } from "../../src/probe/run.js";
+import { type ProbeName, runProbe } from "../../src/probe/run.js";
 import { defaultReferenceTable } from "../../src/probe/tokenizer/default-table.js";
 import { renderProbeTerminal } from "../../src/report/probe-terminal.js";
 import type { TokenCounter } from "../../src/tokenizers/counter.js";
-import { repoRoot } from "../helpers.js";
+import { loadTokenCounter } from "../../src/tokenizers/token-counter.js";
+import { fixture, repoRoot } from "../helpers.js";
 import { honestBrain } from "./brains.js";
 import { liveCounter } from "./live.js";
 import { type FakeServerOptions, startOllamaServer, startOpenAiServer } from "./servers.js";
@@ -52,6 +54,7 @@ const defaults = {
   tokenizerUnits: "20",
 };
 const [cl100k, o200k] = await Promise.all([liveCounter("cl100k"), liveCounter("o200k")]);
+const llama2 = await loadTokenCounter(fixture("vocab", "llama-spm.gguf"));
 const reference = defaultReferenceTable();
 const fast = { timeoutMs: 300, retries: 2, backoffMs: 5, maxBackoffMs: 20 };
 const qwen = honestBrain(
@@ -74,6 +77,22 @@ async function probeOpenAi(
       reference,
       identitySamples: 1,
     });
+  } finally {
+    await server.close();
+  }
+}
+
+/** Runs `probes` against an Ollama server (see `ollamaServer`), then closes it. */
+async function probeOllama(
+  model: string,
+  counter: TokenCounter,
+  family: string,
+  probes: ProbeName[],
+): Promise<ProbeReport> {
+  const server = await ollamaServer(model, counter, family, "");
+  try {
+    const client = new OllamaClient({ baseUrl: server.url, model, ...fast });
+    return await runProbe({ client, baseUrl: server.url, model, reference, probes, identitySamples: 1 });
   } finally {
     await server.close();
   }
@@ -176,10 +195,78 @@ describe("runProbe against local servers", () => {
     assert.match(report.translationLayer?.verdict ?? "", /^inconclusive/);
   });
 
-  it("a request budget stops the run early and says so", async () => {
+  it("a request budget stops the run early: requests never sent are not failures", async () => {
     const report = await probeOpenAi({ counter: cl100k, brain: qwen }, { maxRequests: 10 });
     assert.equal(report.cost.requests, 10);
-    assert.ok(report.failures.some((f) => /budget of 10 spent/.test(f.message)));
+    assert.equal(report.cost.failures, 0);
+    assert.deepEqual(report.failures, []);
+    assert.ok(report.notSent.length > 0);
+    assert.equal(report.cost.notSent, report.notSent.length);
+    assert.ok(report.notSent.every((entry) => entry.reason === "request budget spent"));
+    assert.equal(report.identity?.failedRequests, 0);
+    assert.ok((report.identity?.notSent ?? 0) > 0);
+    const text = report.summary.join("\n");
+    assert.match(text, /request\(s\) were not sent: the --max-requests budget was spent/);
+    assert.doesNotMatch(text, /failed after retries/);
+  });
+
+  it("a refused connection: stops after a few attempts in a row, sends nothing more", async () => {
+    const server = await startOpenAiServer({ counter: cl100k, brain: qwen });
+    const url = server.url;
+    await server.close(); // the port now refuses connections
+    const client = new OpenAiClient({ baseUrl: url, model: "test-model", ...fast, retries: 4 });
+    const report = await runProbe({
+      client,
+      baseUrl: url,
+      model: "test-model",
+      reference,
+      identitySamples: 1,
+    });
+    assert.ok(report.cost.requests <= MAX_CONSECUTIVE_FAILURES + 4, `${report.cost.requests} requests`);
+    assert.equal(report.cost.answers, 0);
+    assert.match(report.stoppedEarly ?? "", /^6 attempts in a row failed .*network error/);
+    assert.ok(
+      report.notSent.length > 50 && report.notSent.every((e) => e.reason === "endpoint stopped answering"),
+    );
+    assert.match(report.summary[0]!, /^The endpoint stopped answering/);
+  });
+
+  it("an endpoint answering 500 to everything: stops early too; 429s and broken bodies do not count", async () => {
+    const report = await probeOpenAi({ counter: cl100k, brain: qwen, fault: () => "500" }, { retries: 4 });
+    assert.ok(report.cost.requests <= MAX_CONSECUTIVE_FAILURES + 4, `${report.cost.requests} requests`);
+    assert.match(report.stoppedEarly ?? "", /HTTP 500/);
+    const lively = await probeOpenAi(
+      {
+        counter: cl100k,
+        brain: qwen,
+        fault: (i) => (i % 3 === 2 ? undefined : i % 2 ? "429" : "broken-json"),
+      },
+      { retries: 4 },
+    );
+    assert.equal(lively.stoppedEarly, null, "a server that answers is not taken as down");
+  });
+
+  it("choices: [] is a failed request, not an answer that named no vendor", async () => {
+    const report = await probeOpenAi({ counter: cl100k, brain: qwen, emptyChoices: true });
+    assert.equal(report.identity?.answers, 0);
+    assert.equal(report.identity?.answersWithoutClaim, 0);
+    assert.ok((report.identity?.failedRequests ?? 0) > 0);
+    assert.ok(report.failures.some((f) => /no choices/.test(f.message)));
+    assert.equal(report.translationLayer?.answered, 0);
+    assert.match(report.summary.join("\n"), /Self-identification \(weak evidence\): no answer in 0 answers/);
+    assert.doesNotMatch(
+      renderProbeTerminal(report).join("\n"),
+      /of 0 answers named no vendor; 0 requests failed/,
+    );
+  });
+
+  it("no usage in the answers: no table of 0/0 agreements, a note instead", async () => {
+    const report = await probeOpenAi({ counter: cl100k, brain: qwen, noUsage: true });
+    assert.deepEqual(report.tokenizer?.candidates, []);
+    assert.equal(report.tokenizer?.best, null);
+    const text = renderProbeTerminal(report).join("\n");
+    assert.doesNotMatch(text, /\(0\/0\)/);
+    assert.match(text, /no unit could be measured/);
   });
 
   it("an Ollama server: /api/show's family and template are reported, prompt_eval_count gives the tokenizer", async () => {
@@ -202,9 +289,35 @@ describe("runProbe against local servers", () => {
       assert.equal(report.protocol?.parameters.n, "not tested");
       assert.equal(report.protocol?.parameters.maxTokens, "honoured");
       assert.match(report.summary.join("\n"), /details\.family=qwen2/);
+      // Declared qwen2, counts with o200k: the declared family and the tokenizer evidence contradict.
+      assert.equal(report.consistency.status, "inconsistent");
     } finally {
       await server.close();
     }
+  });
+
+  it("declared qwen2 and claiming Qwen while counting like Llama 2: reported as inconsistent evidence", async () => {
+    const report = await probeOllama("qwen-demo:7b", llama2, "qwen2", ["tokenizer", "identity"]);
+    assert.equal(report.tokenizer?.best, "llama-2");
+    assert.equal(report.identity?.claims[0]?.family, "Qwen");
+    assert.equal(report.consistency.status, "inconsistent");
+    assert.deepEqual(
+      report.consistency.statements.map((s) => [s.source, s.families]),
+      [
+        ["declared", ["Qwen"]],
+        ["self-identification", ["Qwen"]],
+        ["tokenizer", ["Llama", "Phi"]],
+      ],
+    );
+    assert.equal(report.consistency.contradictions.length, 2, "tokenizer vs declared, tokenizer vs claim");
+    assert.match(report.summary[0]!, /^Inconsistent evidence: Ollama \/api\/show: details\.family=qwen2/);
+    assert.match(report.summary[0]!, /usage counts match llama-2 \/ phi-3 \(Llama or Phi\), strong evidence/);
+  });
+
+  it("an honest Ollama server: declared, claimed and counted families agree", async () => {
+    const report = await probeOllama("m", o200k, "gptoss", ["tokenizer"]);
+    assert.equal(report.consistency.status, "consistent");
+    assert.doesNotMatch(report.summary.join("\n"), /Inconsistent/);
   });
 });
 

@@ -29,6 +29,10 @@ export interface FakeServerOptions {
   delayMs?: number;
   /** Require this bearer token (401 otherwise). */
   apiKey?: string;
+  /** Answer `choices: []` (some gateways do after a content filter). */
+  emptyChoices?: boolean;
+  /** Leave `usage` out of every answer. */
+  noUsage?: boolean;
 }
 
 export interface FakeServer {
@@ -186,13 +190,15 @@ export async function startOpenAiServer(options: FakeServerOptions): Promise<Fak
         created: 1,
         model: body.model,
         system_fingerprint: "fp_test0001",
-        choices: Array.from({ length: n }, (_, i) => ({
-          index: i,
-          message: { role: "assistant", content: result.content },
-          finish_reason: result.finish,
-          logprobs,
-        })),
-        usage,
+        choices: options.emptyChoices
+          ? []
+          : Array.from({ length: n }, (_, i) => ({
+              index: i,
+              message: { role: "assistant", content: result.content },
+              finish_reason: result.finish,
+              logprobs,
+            })),
+        ...(options.noUsage ? {} : { usage }),
       }),
     );
   });

@@ -131,7 +131,7 @@ describe("tokenizer probe through usage counts", () => {
     );
     assert.equal(kept.size, 3, "three selected units on which o200k and mistral-tekken agree");
     // An in-process client: o200k counts for the kept units, an ApiError (as after exhausted retries) for the rest.
-    const stats = { requests: 0, answers: 0, cacheHits: 0, retries: 0, failures: 0 };
+    const stats = { requests: 0, answers: 0, cacheHits: 0, retries: 0, failures: 0, notSent: 0 };
     const client: ChatClient = {
       kind: "openai",
       stats,

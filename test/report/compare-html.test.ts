@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { renderCompareHtml } from "../../src/report/html/compare-html.js";
-import { escapeHtml, formatPValue } from "../../src/report/html/escape.js";
+import { escapeHtml } from "../../src/report/html/escape.js";
+import { niceTicks } from "../../src/report/html/svg-charts.js";
 import { depthUpscaledResult, hostileResult } from "./sample-results.js";
 
 function count(haystack: string, needle: string): number {
@@ -14,17 +15,22 @@ describe("renderCompareHtml", () => {
       nullBand: { low: 0.03, high: 0.28, label: "independent pairs" },
     });
     assert.match(page, /^<!DOCTYPE html>/);
-    assert.match(page, /<span class="badge v-derived">derived<\/span>/);
+    assert.match(page, /<span class="badge v-derived" data-figure="verdict">derived<\/span>/);
     assert.match(page, /its six layers are copies of base-a/);
     assert.match(page, /<span class="tag">layers-added<\/span>/);
-    assert.match(page, /&lt; 1e-16/);
-    assert.match(page, /87\.7 σ/);
+    assert.match(page, /<b data-figure="pValue">3\.0e-40<\/b>/, "the p-value itself, not a floor");
+    assert.match(page, /<b data-figure="zScore">87\.7<\/b><span>SD from independent pairs/);
+    assert.match(page, /<b data-figure="unchangedShare">12\.0%<\/b>/);
     assert.equal(count(page, "<svg"), count(page, "</svg>"));
     assert.ok(count(page, "<svg") >= 4, "layer chart, mapping, parameters and vocabulary bars");
     assert.match(page, /class="band"/);
     assert.match(page, /suspect layer 3 → reference layer 1/);
     assert.match(page, /<code>model\.layers\.0\.ln1\.weight<\/code>/);
-    assert.equal(count(page, "<tr>"), 1 + 9 + 1 + 1, "evidence header + 9 rows, renames header + 1 row");
+    assert.equal(
+      count(page, "<tr>"),
+      1 + 6 + 1 + 3 + 1 + 1,
+      "layer table header + 6 rows, evidence header + 3 other rows, renames header + 1 row",
+    );
     for (const external of [/<script/i, /\ssrc=/i, /href="(?!#)/i, /url\(/i, /@import/i]) {
       assert.doesNotMatch(page, external);
     }
@@ -55,7 +61,7 @@ describe("renderCompareHtml", () => {
     assert.match(page, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/);
     assert.match(page, /ref&#39;&quot;&amp;&lt;script&gt;/);
     assert.doesNotMatch(page, /[\u0000\ud800]/);
-    assert.equal(count(page, "<table>"), count(page, "</table>"));
+    assert.equal(count(page, "<table"), count(page, "</table>"));
   });
 
   it("caps long tables and says how many rows it left out", () => {
@@ -69,11 +75,58 @@ describe("renderCompareHtml", () => {
     assert.match(page, /… and 230 more/);
   });
 
-  it("formats p-values and escapes the five HTML specials", () => {
+  it("escapes the five HTML specials", () => {
     assert.equal(escapeHtml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-    assert.equal(formatPValue(1e-300), "< 1e-16");
-    assert.equal(formatPValue(3.2e-9), "3.2e-9");
-    assert.equal(formatPValue(0.0412), "0.041");
-    assert.equal(formatPValue(undefined), "—");
+  });
+
+  it("the layer chart plots the statistic of the layer table, not the mapping similarity", () => {
+    const base = depthUpscaledResult();
+    // The engine's layer mapping score and its per-layer test statistic differ (issue 12: 0.27 vs 0.009).
+    const result = {
+      ...base,
+      changes: {
+        ...base.changes,
+        layerMapping: base.changes.layerMapping.map((m) => ({ ...m, similarity: 0.27 })),
+      },
+      evidence: base.evidence.map((item) =>
+        item.component.startsWith("layer ") ? { ...item, statistic: "aligned CKA", value: 0.009 } : item,
+      ),
+    };
+    const page = renderCompareHtml(result);
+    const chart = page.slice(page.indexOf("<svg"), page.indexOf("</svg>"));
+    assert.equal(count(chart, ": aligned CKA 0.009</title>"), 6, "every dot shows the table's statistic");
+    assert.doesNotMatch(chart, /0\.27/);
+    assert.match(chart, /aria-label="per-layer aligned CKA"/);
+    assert.equal(count(page, '<td class="num">0.009</td>'), 6);
+  });
+
+  it("the vocabulary bar splits shared tokens into same id / other id instead of stacking both", () => {
+    const base = depthUpscaledResult();
+    const page = renderCompareHtml({
+      ...base,
+      changes: { ...base.changes, vocabulary: { kept: 3000, added: 20, removed: 5, reordered: 100 } },
+    });
+    const start = page.indexOf("<h3>Vocabulary");
+    const bar = page.slice(start, page.indexOf("</svg>", start));
+    assert.match(bar, /shared, same id: 2,900/);
+    assert.match(bar, /shared, other id: 100/);
+    assert.match(bar, /only in the suspect: 20/);
+    assert.match(bar, /only in the reference: 5/);
+    const widths = [...bar.matchAll(/<rect x="[\d.]+" y="8" width="([\d.]+)"/g)].map((m) => Number(m[1]));
+    const total = widths.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(total - 608) < 0.5, `parts fill the bar once (${total})`);
+    assert.ok(Math.abs(widths[0]! / total - 2900 / 3025) < 1e-3, "same-id part is its share of the union");
+  });
+
+  it("axis ticks fall on round values", () => {
+    assert.deepEqual(niceTicks(-0.05, 1), [-0.25, 0, 0.25, 0.5, 0.75, 1]);
+    assert.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+    assert.deepEqual(niceTicks(-0.3, 1), [-0.5, 0, 0.5, 1]);
+    assert.deepEqual(niceTicks(0.93, 0.98), [0.93, 0.94, 0.95, 0.96, 0.97, 0.98]);
+    const page = renderCompareHtml(depthUpscaledResult(), {
+      nullBand: { low: -0.05, high: 0.3, label: "independent weights" },
+    });
+    const labels = [...page.matchAll(/class="tick y-tick">([^<]+)</g)].map((m) => m[1]);
+    assert.deepEqual(labels, ["-0.25", "0.00", "0.25", "0.50", "0.75", "1.00"]);
   });
 });

@@ -1,6 +1,13 @@
 /** CompareResult objects built by hand for the HTML report tests and the rendering check. */
 import type { CompareResult } from "../../src/compare/result.js";
-import type { ProbeHtmlInput } from "../../src/report/html/probe-html.js";
+import { checkConsistency } from "../../src/probe/consistency.js";
+import { IDENTITY_BASE_RATE } from "../../src/probe/identity/base-rate.js";
+import type { IdentityReport } from "../../src/probe/identity/probe.js";
+import type { ProtocolReport } from "../../src/probe/protocol/probe.js";
+import type { ProbeReport } from "../../src/probe/report.js";
+import { summarise } from "../../src/probe/summary.js";
+import type { TokenizerReport } from "../../src/probe/tokenizer/probe.js";
+import { judge } from "../../src/probe/translation/probe.js";
 
 export function depthUpscaledResult(): CompareResult {
   const mapping = [0, 1, 2, 1, 2, 3].map((referenceLayer, suspectLayer) => ({
@@ -80,65 +87,98 @@ export function hostileResult(): CompareResult {
   };
 }
 
-/** A probe report of an API that fronts a GPT model with a translation layer. */
-export function translatedApiReport(): ProbeHtmlInput {
-  return {
-    target: { baseUrl: "http://127.0.0.1:8080/v1", model: "spark-pro", api: "openai" },
-    summary: [
-      "The usage counts match the cl100k tokenizer exactly on 11 of 12 units.",
-      "Answers are consistent with a hidden translation layer: 车水马龙 was read as car, water, horse, dragon.",
-      "Asked who made it, it named OpenAI in 6 of 8 answers — weak evidence, models often misname their maker.",
+/**
+ * A full probe report (the probe's own `ProbeReport` type) of an API that fronts a GPT model with a
+ * translation layer: translation verdict by the probe's own `judge`, consistency by `checkConsistency`,
+ * summary by `summarise`, the real identity base rate.
+ */
+export function translatedApiReport(): ProbeReport {
+  const candidate = (family: string, matched: number, mismatches: string[]) => ({
+    family,
+    agreement: matched / 12,
+    matchedUnits: matched,
+    comparedUnits: 12,
+    meanSlopeError: (12 - matched) / 12,
+    mismatches,
+  });
+  const pair = (id: string, passed: boolean, answer: string) => ({
+    id,
+    category: "echo" as const,
+    prompt: `prompt ${id}`,
+    expected: `expected ${id}`,
+    answer,
+    passed,
+    controlAnswer: "control answer",
+    controlPassed: true,
+    answeredInEnglish: !passed,
+  });
+  const identity: IdentityReport = {
+    claims: [
+      { vendor: "OpenAI", family: "GPT", count: 6 },
+      { vendor: "iFlytek", family: "Spark", count: 2 },
     ],
-    identity: {
-      claims: [
-        { vendor: "OpenAI", family: "GPT", count: 6 },
-        { vendor: "iFlytek", family: "Spark", count: 2 },
-      ],
-      answers: 8,
-      answersWithoutClaim: 0,
-      transcript: [
-        {
-          prompt: "Who made you?",
-          language: "en",
-          answer: "I was made by OpenAI.",
-          claims: [{ vendor: "OpenAI" }],
-        },
-      ],
-      baseRate: {
-        source: "real/identity (43 models)",
-        models: 43,
-        modelsMostlyNamingAnotherVendor: 9,
-        modelsEverNamingAnotherVendor: 17,
+    answers: 8,
+    answersWithoutClaim: 0,
+    failedRequests: 0,
+    notSent: 0,
+    transcript: [
+      {
+        prompt: "who-en",
+        language: "en",
+        withSystemPrompt: false,
+        sample: 1,
+        answer: "I was made by OpenAI.",
+        claims: [{ vendor: "OpenAI", family: undefined }],
       },
-    },
-    tokenizer: {
-      best: "cl100k",
-      tiedWith: [],
-      candidates: [
-        { family: "cl100k", agreement: 11 / 12, matchedUnits: 11, comparedUnits: 12 },
-        { family: "o200k", agreement: 0.5, matchedUnits: 6, comparedUnits: 12 },
-        { family: "llama-2", agreement: 0.25, matchedUnits: 3, comparedUnits: 12 },
-      ],
-      requests: 48,
-      consistent: true,
-      notes: [],
-    },
-    translationLayer: {
-      suspected: true,
-      verdict: "Consistent with a translation layer: surface-form probes fail while their controls pass.",
-      evidence: ['车水马龙 → "car, water, horse and dragon"'],
-      against: [],
-      surfacePassed: 1,
-      controlPassed: 7,
-      answered: 8,
-    },
-    protocol: {
-      idFormat: "chatcmpl-<29 alphanumerics>",
-      reportedModel: "gpt-4o-mini",
-      systemFingerprint: "fp_0ba0d124f1",
-      notes: ["`n` is ignored"],
-    },
-    failures: [],
-    cost: { requests: 72, answers: 70, cacheHits: 0, retries: 2, failures: 0 },
+    ],
+    baseRate: IDENTITY_BASE_RATE,
   };
+  const tokenizer: TokenizerReport = {
+    best: "cl100k",
+    tiedWith: [],
+    candidates: [
+      candidate("cl100k", 11, ["zh-rare"]),
+      candidate("o200k", 6, ["zh-rare", "ja-tokyo"]),
+      candidate("llama-2", 3, ["zh-rare", "ja-tokyo", "ko-hello"]),
+    ],
+    requests: 48,
+    queries: 36,
+    consistent: true,
+    ks: [2, 3, 4],
+    observations: [{ unit: "zh-rare", kind: "cjk", promptTokens: [16, 19, 22], slope: 3, r2: 1 }],
+    notes: [],
+  };
+  const translationLayer = judge([
+    pair("idiom", false, "car, water, horse and dragon"),
+    pair("echo-rare", false, "I am not sure what you mean."),
+    pair("pinyin", false, "I am not sure what you mean."),
+    pair("radical", true, "氵"),
+  ]);
+  const protocol: ProtocolReport = {
+    idFormat: "chatcmpl-<29 alphanumerics>",
+    exampleId: "chatcmpl-abc",
+    object: "chat.completion",
+    reportedModel: "gpt-4o-mini",
+    systemFingerprint: "fp_0ba0d124f1",
+    usagePresent: true,
+    extraUsageFields: [],
+    extraResponseFields: [],
+    parameters: { maxTokens: "honoured", stop: "honoured", n: "ignored", logprobs: "honoured" },
+    streaming: { works: true, usageInStream: true, chunks: 40, completionTokens: 40, chunksPerToken: 1 },
+    notes: ["`n` is ignored"],
+  };
+  const partial: Omit<ProbeReport, "summary"> = {
+    target: { baseUrl: "http://127.0.0.1:8080/v1", model: "spark-pro", api: "openai" },
+    identity,
+    tokenizer,
+    translationLayer,
+    protocol,
+    ollama: null,
+    consistency: checkConsistency(null, identity, tokenizer),
+    failures: [],
+    notSent: [],
+    stoppedEarly: null,
+    cost: { requests: 72, answers: 70, cacheHits: 0, retries: 2, failures: 0, notSent: 0 },
+  };
+  return { ...partial, summary: summarise(partial) };
 }

@@ -40,12 +40,12 @@ test("phi-3 is identified as Phi-3, itself Llama 2 with 64 pieces appended", asy
   assert.equal(llama?.sameIdPrefix, 32000);
 });
 
-test("without the Phi-3 reference, phi-3 reads as 'Llama 2 vocabulary with 64 pieces appended'", async () => {
+test("without the Phi-3 reference, phi-3 reads as 'Llama 2 vocabulary with 64 tokens appended'", async () => {
   const families = REFERENCE_FAMILIES.filter((family) => family.id !== "phi-3");
   const result = identifyVocabulary(await read(fixture("vocab", "phi-3.gguf")), families);
   assert.equal(result.family, "llama-2");
   assert.equal(result.relation, "extended");
-  assert.equal(result.summary, "Llama 2 vocabulary with 64 pieces appended");
+  assert.equal(result.summary, "Llama 2 vocabulary with 64 tokens appended");
 });
 
 test("committed fixtures identify as their families", async () => {
@@ -79,7 +79,7 @@ test("appended tokens and renumbering are recognised", async () => {
   const ext = identifyVocabulary(extended);
   assert.equal(ext.family, "gpt-2");
   assert.equal(ext.relation, "extended");
-  assert.equal(ext.summary, "GPT-2 (r50k_base) vocabulary with 3 pieces appended");
+  assert.equal(ext.summary, "GPT-2 (r50k_base) vocabulary with 3 tokens appended");
   // Reverse the ids: same tokens, other ids.
   const reversed: Vocabulary = {
     ...gpt2,

@@ -44,3 +44,21 @@ test("T1 without its nmt_nfkc normalizer no longer matches (the settings matter)
   assert.ok(i >= 0);
   assert.notDeepEqual(encoder.encode(vectors.texts[i] as string), vectors.ids.T1?.[i]);
 });
+
+test("user-defined pieces are always whole, and the dummy prefix belongs to the whole text, as in SentencePiece", async () => {
+  // spm-user-defined.model: a BPE model with byte fallback and user_defined_symbols <tool_call>,
+  // </tool_call>, <think>, trained by SentencePiece 0.1.97; the ids are its own encode().
+  const reference = JSON.parse(readFileSync(fixture("tokenc", "spm-user-defined-vectors.json"), "utf8")) as {
+    texts: string[];
+    ids: number[][];
+  };
+  const vocabulary = await readVocabulary(fixture("tokenc", "spm-user-defined.model"));
+  assert.deepEqual(vocabulary.kinds.slice(3, 6), ["user-defined", "user-defined", "user-defined"]);
+  const encoder = createEncoder(vocabulary);
+  reference.texts.forEach((text, i) => {
+    assert.deepEqual(encoder.encode(text), reference.ids[i], `text ${i}: ${JSON.stringify(text)}`);
+  });
+  // control: with llama.cpp's per-segment prefix the text after a leading piece gets a "▁" instead
+  const perSegment = createEncoder(vocabulary, { prefixScope: "segment" });
+  assert.notDeepEqual(perSegment.encode("<tool_call>x</tool_call>"), reference.ids[0]);
+});

@@ -4,7 +4,7 @@ import { FormatError } from "../../src/errors.js";
 import { parseGgufBytes } from "../../src/formats/gguf/header.js";
 import { encodeGguf, type GgufTypedValue, gguf } from "../../src/formats/gguf/writer.js";
 import { readGgufVocabulary, vocabularyFromGguf } from "../../src/tokenizers/readers/gguf.js";
-import { fixture } from "../helpers.js";
+import { fixture, shared, skipUnlessShared } from "../helpers.js";
 
 function vocabularyOf(metadata: [string, GgufTypedValue][]) {
   return vocabularyFromGguf(parseGgufBytes(encodeGguf({ metadata }), "built.gguf"));
@@ -102,3 +102,34 @@ test("built GGUF vocabularies: accepted as written; inconsistent ones refused na
     "tokenizer.ggml.tokens",
   );
 });
+
+test("a special id of 0xFFFFFFFF (uint32) or -1 (int32) is llama.cpp's 'no token': the role is absent, not guessed", () => {
+  const withPad = (value: GgufTypedValue): [string, GgufTypedValue][] => [
+    ...base().map(([key, v]): [string, GgufTypedValue] => [
+      key,
+      key === "tokenizer.ggml.tokens"
+        ? gguf.array("string", ["<unk>", "<s>", "</s>", "<pad>", "▁a"])
+        : key === "tokenizer.ggml.token_type"
+          ? gguf.array("int32", new Int32Array([2, 3, 3, 3, 1]))
+          : v,
+    ]),
+    ["tokenizer.ggml.padding_token_id", value],
+  ];
+  assert.deepEqual(vocabularyOf(withPad(gguf.u32(0xffffffff))).special, { bos: 1, eos: 2, unk: 0 });
+  assert.deepEqual(vocabularyOf(withPad(gguf.i32(-1))).special, { bos: 1, eos: 2, unk: 0 });
+  // Controls: a real id is taken; without the key, the control token spelled <pad> is guessed; any
+  // other id outside the vocabulary is still refused.
+  assert.deepEqual(vocabularyOf(withPad(gguf.u32(3))).special, { bos: 1, eos: 2, unk: 0, pad: 3 });
+  assert.equal(vocabularyOf(withPad(gguf.u32(3)).slice(0, -1)).special.pad, 3);
+  rejects(withPad(gguf.u32(0xfffffffe)), "tokenizer.ggml.padding_token_id");
+});
+
+test(
+  "llama.cpp's stories260K.gguf (../shared): padding_token_id 0xFFFFFFFF reads as no padding token",
+  skipUnlessShared("real", "stories260k", "stories260K.gguf"),
+  async () => {
+    const vocab = await readGgufVocabulary(shared("real", "stories260k", "stories260K.gguf")!);
+    assert.equal(vocab.tokens.length, 512);
+    assert.deepEqual(vocab.special, { bos: 1, eos: 2, unk: 0 });
+  },
+);

@@ -128,12 +128,38 @@ test("Unigram with scores and a Metaspace pre-tokenizer; WordPiece with ## conti
   assert.equal(new TextDecoder().decode(tokenBytes(wordpiece, 4)), "ing");
 });
 
-test("ids no token claims read as empty unused slots", () => {
+test("ids model.vocab leaves free read as empty unused slots", () => {
   const json = byteLevelBpe();
-  (json.added_tokens as unknown[]).push({ id: 8, content: "<extra>", special: false });
+  const model = json.model as { vocab: Record<string, number> };
+  model.vocab = { Ġ: 0, t: 1, he: 2, Ġt: 3, Ġthe: 7 };
+  (json.added_tokens as unknown[]).length = 0;
   const vocab = parseTokenizerJson(json, "tokenizer.json");
-  assert.equal(vocab.tokens.length, 9);
-  assert.deepEqual(vocab.kinds.slice(5), ["control", "unused", "unused", "user-defined"]);
+  assert.equal(vocab.tokens.length, 8);
+  assert.deepEqual(vocab.kinds.slice(3), ["normal", "unused", "unused", "unused", "normal"]);
+});
+
+test("added tokens take ids as Hugging Face tokenizers gives them: by content, from the model's size up, with a note", () => {
+  const json = byteLevelBpe();
+  (json.added_tokens as unknown[]).push(
+    { id: 8, content: "<extra>", special: false }, // declared past a gap: HF numbers it 6
+    { id: 2, content: "<over>", special: true }, // declared on "he": HF numbers it 7, "he" stays
+    { id: 9, content: "Ġthe", special: false }, // restates a vocabulary token: keeps id 4
+  );
+  const vocab = parseTokenizerJson(json, "tokenizer.json");
+  assert.deepEqual(vocab.tokens, ["Ġ", "t", "he", "Ġt", "Ġthe", "<|endoftext|>", "<extra>", "<over>"]);
+  assert.deepEqual(vocab.kinds.slice(4), ["user-defined", "control", "user-defined", "control"]);
+  assert.equal(vocab.notes?.length, 3);
+  assert.match(
+    vocab.notes![0]!,
+    /added_tokens\[1\] "<extra>" declares id 8; Hugging Face tokenizers gives it id 6/,
+  );
+  assert.match(vocab.notes![1]!, /"<over>" declares id 2 \(the vocabulary's "he"\); .* gives it id 7/);
+  assert.match(
+    vocab.notes![2]!,
+    /"Ġthe" declares id 9; .* gives it id 4, where the vocabulary already holds it/,
+  );
+  // control: a file whose declared ids are HF's own reads without notes
+  assert.equal(parseTokenizerJson(byteLevelBpe(), "ok.json").notes, undefined);
 });
 
 test("malformed tokenizer.json is refused naming the field; each has an accepted control", () => {
@@ -145,8 +171,10 @@ test("malformed tokenizer.json is refused naming the field; each has an accepted
   rejects({ model: { type: "Fancy", vocab: {} } }, /^model\.type$/);
   rejects({ model: { type: "Unigram", vocab: [["a"]] } }, /^model\.vocab\[0\]$/);
   rejects({ model: { type: "BPE", vocab: {}, merges: [] } }, /^model\.vocab$/);
-  const clash = byteLevelBpe();
-  clash.added_tokens = [{ id: 1, content: "<x>", special: true }];
-  rejects(clash, /^added_tokens\[0\]$/);
+  const badAdded = byteLevelBpe();
+  badAdded.added_tokens = [{ id: -1, content: "<x>", special: true }];
+  rejects(badAdded, /^added_tokens\[0\]\.id$/);
+  badAdded.added_tokens = [{ id: 1, special: true }];
+  rejects(badAdded, /^added_tokens\[0\]$/);
   rejects([], /^$/);
 });

@@ -11,12 +11,12 @@ import type { TensorInfo } from "../../formats/tensor-store.js";
 import type { LayoutTransform } from "../canonical-model.js";
 import {
   contiguousQkv,
+  layerHeads,
   type NamingContext,
   namePattern,
   patternRule,
   type RuleMatch,
   rename,
-  requireFigure,
   withSuffix,
 } from "../rule.js";
 
@@ -25,10 +25,10 @@ export const ROPE_PERMUTED = new Set(["llama", "baichuan", "minicpm", "granite",
 
 const BLK = "blk.{L}";
 
-function rope(context: NamingContext, kv: boolean): LayoutTransform[] {
+function rope(context: NamingContext, layer: number, kv: boolean): LayoutTransform[] {
   if (context.ggufArchitecture === undefined || !ROPE_PERMUTED.has(context.ggufArchitecture)) return [];
-  const heads = requireFigure(context.numHeads, "the head count");
-  return [{ kind: "unpermute-rope", heads: kv ? (context.numKvHeads ?? heads) : heads }];
+  const { heads, kvHeads } = layerHeads(context, layer);
+  return [{ kind: "unpermute-rope", heads: kv ? kvHeads : heads }];
 }
 
 function stackedExperts(part: string) {
@@ -54,13 +54,19 @@ export const ggufRule = patternRule("gguf", [
   {
     pattern: namePattern(`${BLK}.attn_q`),
     map: ({ layer, suffix }, _tensor, context) => [
-      { canonical: withSuffix(`layers.${layer}.attn.q`, suffix), transforms: rope(context, false) },
+      {
+        canonical: withSuffix(`layers.${layer}.attn.q`, suffix),
+        transforms: rope(context, Number(layer), false),
+      },
     ],
   },
   {
     pattern: namePattern(`${BLK}.attn_k`),
     map: ({ layer, suffix }, _tensor, context) => [
-      { canonical: withSuffix(`layers.${layer}.attn.k`, suffix), transforms: rope(context, true) },
+      {
+        canonical: withSuffix(`layers.${layer}.attn.k`, suffix),
+        transforms: rope(context, Number(layer), true),
+      },
     ],
   },
   rename(namePattern(`${BLK}.attn_v`), "layers.{layer}.attn.v"),

@@ -19,6 +19,10 @@ export abstract class TransportClient implements ChatClient {
     return this.transport.stats;
   }
 
+  get stoppedBecause(): string | undefined {
+    return this.transport.stoppedBecause;
+  }
+
   protected seedOf(request: ChatRequest): number {
     return request.seed ?? this.options.seed ?? 1234;
   }

@@ -32,17 +32,47 @@ export interface TransportOptions {
   /** A `Retry-After` longer than this fails the request instead of sleeping (default 60 s). */
   maxRetryAfterMs?: number;
   random?: () => number;
+  /**
+   * Attempts in a row that fail at the transport level (network error, timeout, HTTP 5xx) with no usable
+   * answer between them, after which the endpoint is taken as down and no further request is sent
+   * (default 6: more than the 4 parallel first attempts, so one unlucky round does not stop a run).
+   */
+  maxConsecutiveFailures?: number;
   onProgress?: (event: ProgressEvent) => void;
 }
 
 export interface ProgressEvent {
   label: string;
-  outcome: "sent" | "cached" | "retry" | "failed";
+  outcome: "sent" | "cached" | "retry" | "failed" | "not sent";
   stats: ClientStats;
 }
 
-/** The request budget (`--max-requests`) is spent. */
-export class BudgetExhaustedError extends ApiError {}
+/** Default of `maxConsecutiveFailures`. */
+export const MAX_CONSECUTIVE_FAILURES = 6;
+
+/**
+ * The request budget (`--max-requests`) is spent. `sent` is false when this request never went out
+ * (then it did not fail: it was skipped), true when its first attempts failed and no retry was left.
+ */
+export class BudgetExhaustedError extends ApiError {
+  constructor(
+    message: string,
+    readonly sent: boolean,
+    context: ConstructorParameters<typeof ApiError>[1] = {},
+  ) {
+    super(message, context);
+  }
+}
+
+/** The endpoint failed too many attempts in a row: this request was not sent. */
+export class EndpointDownError extends ApiError {}
+
+/** Why a request was never sent, or undefined when it was sent (and so failed). */
+export function notSentReason(error: ApiError): string | undefined {
+  if (error instanceof BudgetExhaustedError && !error.sent) return "request budget spent";
+  if (error instanceof EndpointDownError) return "endpoint stopped answering";
+  return undefined;
+}
 
 export interface ExchangeSpec<T> {
   label: string;
@@ -57,7 +87,17 @@ export interface ExchangeSpec<T> {
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export class Transport {
-  readonly stats: ClientStats = { requests: 0, answers: 0, cacheHits: 0, retries: 0, failures: 0 };
+  readonly stats: ClientStats = {
+    requests: 0,
+    answers: 0,
+    cacheHits: 0,
+    retries: 0,
+    failures: 0,
+    notSent: 0,
+  };
+  /** Set once `maxConsecutiveFailures` attempts in a row failed: why nothing more is sent. */
+  stoppedBecause: string | undefined;
+  private consecutiveFailures = 0;
   private readonly limiter: Limiter;
   private readonly cache: ResponseCache | undefined;
   private readonly baseUrl: string;
@@ -99,11 +139,24 @@ export class Transport {
     const retries = this.options.retries ?? 4;
     let lastError: ApiError | undefined;
     for (let attempt = 0; attempt <= retries; attempt++) {
+      if (this.stoppedBecause !== undefined) {
+        if (lastError !== undefined) break;
+        this.stats.notSent++;
+        this.emit(spec.label, "not sent");
+        throw new EndpointDownError(`not sent: ${this.stoppedBecause}`, {
+          file: this.describeUrl(spec.path),
+          field: spec.label,
+        });
+      }
       const budget = this.options.maxRequests;
       if (budget !== undefined && this.stats.requests >= budget) {
-        this.stats.failures++;
+        const sent = lastError !== undefined;
+        if (sent) this.stats.failures++;
+        else this.stats.notSent++;
+        this.emit(spec.label, sent ? "failed" : "not sent");
         throw new BudgetExhaustedError(
           `request budget of ${budget} spent before '${spec.label}'${lastError ? ` (last error: ${lastError.message})` : ""}`,
+          sent,
           { file: this.describeUrl(spec.path), field: spec.label },
         );
       }
@@ -120,8 +173,10 @@ export class Transport {
             body: redact(response.body, this.options.apiKey),
           });
           this.stats.answers++;
+          this.consecutiveFailures = 0;
           return value;
         }
+        if (response.status >= 500) this.transportFailure();
         lastError = new ApiError(
           `HTTP ${response.status}${this.summarise(response.body)} for '${spec.label}'`,
           {
@@ -142,7 +197,13 @@ export class Transport {
         }
       } catch (error) {
         lastError = toApiError(error, spec.label, this.describeUrl(spec.path));
+        // A body we could not use came from a live server; a network error or timeout did not.
+        if (!(error instanceof ApiError)) this.transportFailure();
       }
+      if (this.stoppedBecause === undefined && this.consecutiveFailures >= this.maxConsecutive()) {
+        this.stoppedBecause = `${this.consecutiveFailures} attempts in a row failed with no answer between them (last: ${lastError.message})`;
+      }
+      if (this.stoppedBecause !== undefined) break;
       if (attempt < retries) {
         this.stats.retries++;
         this.emit(spec.label, "retry");
@@ -156,6 +217,14 @@ export class Transport {
     this.stats.failures++;
     this.emit(spec.label, "failed");
     throw lastError ?? new ApiError(`request failed: '${spec.label}'`, { file: this.describeUrl(spec.path) });
+  }
+
+  private transportFailure(): void {
+    this.consecutiveFailures++;
+  }
+
+  private maxConsecutive(): number {
+    return this.options.maxConsecutiveFailures ?? MAX_CONSECUTIVE_FAILURES;
   }
 
   private async fetchOnce(spec: ExchangeSpec<unknown>): Promise<CachedResponse & { retryAfterMs?: number }> {

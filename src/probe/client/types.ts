@@ -1,4 +1,5 @@
 /** What the probes ask a chat API and what they get back, independent of the wire protocol. */
+import { ApiError } from "../../errors.js";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
@@ -59,16 +60,28 @@ export interface ClientStats {
   /** Answers served from the on-disk cache. */
   cacheHits: number;
   retries: number;
+  /** Requests that were sent and failed after their retries. */
   failures: number;
+  /** Requests never sent: the budget (`--max-requests`) was spent or the endpoint had stopped answering. */
+  notSent: number;
 }
 
 export interface ChatClient {
   readonly kind: "openai" | "ollama";
   chat(request: ChatRequest): Promise<ChatResult>;
   readonly stats: ClientStats;
+  /** Set when the client stopped sending because the endpoint failed too often in a row. */
+  readonly stoppedBecause?: string | undefined;
 }
 
-/** First choice's text, or "" when the API returned no choice. */
-export function firstContent(result: ChatResult): string {
-  return result.choices[0]?.content ?? "";
+/**
+ * The first choice's text. An answer without choices (`choices: []`) or with empty text is not an
+ * answer: it throws an ApiError, which the probes record as a failed request rather than reading it
+ * as "named no vendor" or a wrong answer.
+ */
+export function answerText(result: ChatResult, label: string): string {
+  const choice = result.choices[0];
+  if (choice === undefined) throw new ApiError(`the answer has no choices for '${label}'`);
+  if (choice.content.trim() === "") throw new ApiError(`the answer is empty for '${label}'`);
+  return choice.content;
 }

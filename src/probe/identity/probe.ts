@@ -1,6 +1,6 @@
 /** Identity probe: ask who made the model, in several languages, and count the vendors it claims. */
 import type { FailureLog } from "../attempts.js";
-import { type ChatClient, type ChatMessage, firstContent } from "../client/types.js";
+import { answerText, type ChatClient, type ChatMessage } from "../client/types.js";
 import { type BaseRate, IDENTITY_BASE_RATE } from "./base-rate.js";
 import { type IdentityClaim, normaliseIdentity } from "./normalise.js";
 import { IDENTITY_PROMPTS, IDENTITY_SYSTEM_PROMPT, type IdentityPrompt } from "./prompts.js";
@@ -32,9 +32,13 @@ export interface IdentityAnswer {
 export interface IdentityReport {
   /** Claims over all answers, most frequent first; each vendor counts once per answer. */
   claims: IdentityClaimCount[];
+  /** Answers with text (an answer without choices or text is a failed request, not a claim-free answer). */
   answers: number;
   answersWithoutClaim: number;
+  /** Requests sent that gave no answer after retries, or an answer without text. */
   failedRequests: number;
+  /** Requests never sent (request budget spent, endpoint down). */
+  notSent: number;
   /** Every answer, for the JSON report. */
   transcript: IdentityAnswer[];
   /** How often real models misname their maker: why these claims are weak evidence. */
@@ -49,6 +53,8 @@ export async function probeIdentity(
   log: FailureLog,
   options: IdentityOptions,
 ): Promise<IdentityReport> {
+  const failedBefore = log.count("identity");
+  const notSentBefore = log.countNotSent("identity");
   const jobs: Promise<IdentityAnswer | undefined>[] = [];
   for (const prompt of options.prompts ?? IDENTITY_PROMPTS) {
     for (const withSystemPrompt of [false, true]) {
@@ -67,7 +73,7 @@ export async function probeIdentity(
               seed: sample === 0 ? undefined : 1234 + sample,
               maxTokens: 120,
             });
-            const answer = firstContent(result);
+            const answer = answerText(result, label);
             return {
               prompt: prompt.id,
               language: prompt.language,
@@ -97,7 +103,8 @@ export async function probeIdentity(
     claims: [...counts.values()].sort((a, b) => b.count - a.count || a.vendor.localeCompare(b.vendor)),
     answers: transcript.length,
     answersWithoutClaim: withoutClaim,
-    failedRequests: jobs.length - transcript.length,
+    failedRequests: log.count("identity") - failedBefore,
+    notSent: log.countNotSent("identity") - notSentBefore,
     transcript,
     baseRate: IDENTITY_BASE_RATE,
   };

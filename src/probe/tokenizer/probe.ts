@@ -43,6 +43,7 @@ export interface TokenizerReport {
   /** Families that match exactly as well as the top candidate. When the full table could tell them
    * apart (units were lost to failures), `best` is null rather than an arbitrary pick. */
   tiedWith: string[];
+  /** Every reference family ranked; empty when no unit could be measured. */
   candidates: TokenizerCandidate[];
   /** HTTP requests this probe sent (cache hits are free). */
   requests: number;
@@ -92,9 +93,10 @@ export async function probeTokenizer(
         : undefined;
     return { unit: unit.id, kind: unit.category, promptTokens, slope: fit?.slope, r2: fit?.r2 };
   });
-  const candidates = rankFamilies(table, observations);
-  const notes: string[] = [];
   const measured = observations.filter((o) => o.slope !== undefined);
+  // With nothing measured there is nothing to rank: no table of 0/0 agreements.
+  const candidates = measured.length === 0 ? [] : rankFamilies(table, observations);
+  const notes: string[] = [];
   if (measured.length === 0) notes.push("no unit could be measured: the API returned no usage.prompt_tokens");
   const curved = measured.filter((o) => (o.r2 ?? 0) < MIN_R2);
   if (curved.length > 0) {

@@ -4,7 +4,7 @@
  * with a ZH→EN front end. Weak native models also miss some glyph questions, so one miss decides nothing.
  */
 import type { FailureLog } from "../attempts.js";
-import { type ChatClient, firstContent } from "../client/types.js";
+import { answerText, type ChatClient } from "../client/types.js";
 import { hasHan } from "./checks.js";
 import { TRANSLATION_PAIRS, type TranslationPair } from "./pairs.js";
 
@@ -26,7 +26,11 @@ export interface TranslationPairResult {
   answeredInEnglish: boolean;
 }
 
+export type TranslationStatus = "suspected" | "not suspected" | "inconclusive";
+
 export interface TranslationReport {
+  /** The verdict in one word; the HTML badge and the terminal show it as it is. */
+  status: TranslationStatus;
   suspected: boolean;
   /** One sentence: consistent with a translation layer, not consistent, or inconclusive. */
   verdict: string;
@@ -47,8 +51,9 @@ export async function probeTranslation(
 ): Promise<TranslationReport> {
   const ask = (label: string, prompt: string) =>
     log.attempt("translation", label, async () =>
-      firstContent(
+      answerText(
         await client.chat({ label, messages: [{ role: "user", content: prompt }], maxTokens: 200 }),
+        label,
       ),
     );
   const results = await Promise.all(
@@ -91,19 +96,21 @@ export function judge(pairs: TranslationPairResult[]): TranslationReport {
   const against = answered
     .filter((p) => p.passed === true)
     .map((p) => `${p.id}: answered ${quote(p.answer ?? "")}`);
-  let suspected = false;
+  let status: TranslationStatus = "not suspected";
   let verdict: string;
   if (answered.length < MIN_TELLING_PAIRS || controlPassed < answered.length / 2) {
+    status = "inconclusive";
     verdict =
       "inconclusive: too few answered pairs, or the controls failed too (a weak model, not necessarily a translation layer)";
   } else if (telling.length >= MIN_TELLING_PAIRS && telling.length >= answered.length / 2) {
-    suspected = true;
+    status = "suspected";
     verdict = `consistent with a translation layer: ${telling.length} of ${answered.length} surface-form probes failed while their controls passed`;
   } else {
     verdict = `not consistent with a translation layer: ${surfacePassed} of ${answered.length} surface-form probes answered correctly`;
   }
   return {
-    suspected,
+    status,
+    suspected: status === "suspected",
     verdict,
     evidence,
     against,

@@ -3,9 +3,25 @@
  * plain summary first, then the per-layer chart, the layer mapping, the evidence table and what changed.
  */
 import type { CompareResult, EvidenceItem, Verdict } from "../../compare/result.js";
-import { formatBytes, formatNumber, formatPValue, html, type RawHtml, raw } from "./escape.js";
+import {
+  headlineFigures,
+  type LayerRow,
+  layerRows,
+  layerStatistic,
+  pValueText,
+  vocabularyParts,
+} from "../compare-figures.js";
+import {
+  formatBytes,
+  formatCount,
+  formatNumber,
+  formatPercent,
+  formatSeconds,
+  formatSimilarity,
+} from "../format.js";
+import { html, type RawHtml, raw } from "./escape.js";
 import { page } from "./page.js";
-import { type Band, lineChart, mappingDiagram, type SeriesPoint, stackedBar } from "./svg-charts.js";
+import { type Band, lineChart, mappingDiagram, stackedBar } from "./svg-charts.js";
 
 export interface CompareHtmlOptions {
   /** Range of the per-layer statistic for independent model pairs, drawn behind the layer chart. */
@@ -16,7 +32,7 @@ export interface CompareHtmlOptions {
   maxTableRows?: number;
 }
 
-export const VERDICT_MEANING: Record<Verdict, string> = {
+export const VERDICT_MEANING: Partial<Record<Verdict, string>> = {
   identical: "The two checkpoints hold the same weights, value for value (perhaps in another file format).",
   "same-weights":
     "The suspect's weights are the reference's weights, changed only by operations that keep them (renaming, re-layout, quantization, added noise, permutation, rotation, rescaling).",
@@ -29,49 +45,38 @@ export const VERDICT_MEANING: Record<Verdict, string> = {
 const DEFAULT_MAX_ROWS = 200;
 
 function headline(result: CompareResult): RawHtml {
-  const unchanged = result.changes.unchangedShare;
+  const figures = headlineFigures(result);
   return html`<div class="headline">
-  <span class="badge v-${result.verdict}">${result.verdict}</span>
-  <div class="figure"><b>${formatPValue(result.pValue)}</b><span>p-value (independent weights)</span></div>
-  <div class="figure"><b>${result.zScore === null ? "—" : `${formatNumber(result.zScore, 1)} σ`}</b><span>from independent pairs</span></div>
-  ${unchanged === null ? "" : html`<div class="figure"><b>${formatNumber(unchanged * 100, 1)} %</b><span>parameters unchanged</span></div>`}
+  <span class="badge v-${result.verdict}" data-figure="verdict">${figures.verdict}</span>
+  <div class="figure"><b data-figure="pValue">${figures.pValue}</b><span>p-value (independent weights)</span></div>
+  <div class="figure"><b data-figure="zScore">${figures.zScore}</b><span>SD from independent pairs</span></div>
+  ${figures.unchanged === null ? "" : html`<div class="figure"><b data-figure="unchangedShare">${figures.unchanged}</b><span>parameters unchanged</span></div>`}
 </div>
-<p>${VERDICT_MEANING[result.verdict]}</p>
+<p>${VERDICT_MEANING[result.verdict] ?? ""}</p>
 ${result.tags.length === 0 ? "" : html`<p>${result.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</p>`}`;
 }
 
-function layerPoints(result: CompareResult): SeriesPoint[] {
-  if (result.changes.layerMapping.length > 0) {
-    return result.changes.layerMapping.map((m) => ({
-      x: m.suspectLayer,
-      y: m.similarity,
-      title: `suspect layer ${m.suspectLayer} ↔ reference layer ${m.referenceLayer ?? "none"}: ${formatNumber(m.similarity)}`,
-    }));
-  }
-  return result.evidence.flatMap((item) => {
-    const layer = /^layer (\d+)$/.exec(item.component);
-    return layer && typeof item.value === "number"
-      ? [
-          {
-            x: Number(layer[1]),
-            y: item.value,
-            title: `layer ${layer[1]}: ${item.statistic} ${formatNumber(item.value)}`,
-          },
-        ]
-      : [];
-  });
+function layerTable(rows: readonly LayerRow[], statistic: string): RawHtml {
+  return html`<table class="layers"><thead><tr><th>suspect layer</th><th>reference layer</th><th>${statistic}</th><th>p-value</th></tr></thead><tbody>
+${rows.map((r) => html`<tr><td class="num">${r.layer}</td><td class="num">${r.referenceLayer ?? "–"}</td><td class="num">${formatSimilarity(r.value)}</td><td class="num">${pValueText(r)}</td></tr>`)}
+</tbody></table>`;
 }
 
 function layerSection(result: CompareResult, options: CompareHtmlOptions): RawHtml {
-  const points = layerPoints(result);
-  if (points.length === 0) return html``;
-  const lowest = Math.min(0, ...points.map((p) => p.y), options.nullBand?.low ?? 0);
+  const rows = layerRows(result);
+  if (rows.length === 0) return html``;
+  const statistic = layerStatistic(rows);
+  const values = rows.map((r) => r.value);
   const chart = lineChart({
-    points,
-    yDomain: [Math.floor(lowest * 10) / 10, 1],
+    points: rows.map((r) => ({
+      x: r.layer,
+      y: r.value,
+      title: `suspect layer ${r.layer}${r.referenceLayer === null ? "" : ` ↔ reference layer ${r.referenceLayer}`}: ${statistic} ${formatSimilarity(r.value)}`,
+    })),
+    yDomain: [Math.min(0, ...values, options.nullBand?.low ?? 0), Math.max(1, ...values)],
     xLabel: "suspect layer",
-    yLabel: "similarity",
-    title: "per-layer similarity",
+    yLabel: statistic,
+    title: `per-layer ${statistic}`,
     ...(options.nullBand === undefined ? {} : { band: options.nullBand }),
   });
   const mapping = result.changes.layerMapping;
@@ -87,8 +92,9 @@ function layerSection(result: CompareResult, options: CompareHtmlOptions): RawHt
           "reference layers",
         );
   return html`<h2>Layer by layer</h2>
-<p class="muted">Similarity of each suspect layer to the reference layer it matches best${options.nullBand ? "; the grey band is the range independent models reach" : ""}.</p>
+<p class="muted">${statistic} of each suspect layer with the reference layer it was compared with (chart and table show the same figures)${options.nullBand ? "; the grey band is the range independent models reach" : ""}.</p>
 ${raw(chart)}
+${layerTable(rows, statistic)}
 ${diagram === "" ? "" : html`<h3>Layer mapping</h3>${raw(diagram)}`}`;
 }
 
@@ -104,7 +110,7 @@ function evidenceRow(item: EvidenceItem): RawHtml {
     typeof item.value === "number"
       ? html`<td class="num">${formatNumber(item.value)}</td>`
       : html`<td>${String(item.value)}</td>`;
-  return html`<tr><td>${item.component}</td><td>${item.statistic}</td>${value}<td class="num">${pBar(item.pValue)}${formatPValue(item.pValue)}</td><td>${item.note}</td></tr>`;
+  return html`<tr><td>${item.component}</td><td>${item.statistic}</td>${value}<td class="num">${pBar(item.pValue)}${pValueText(item)}</td><td>${item.note}</td></tr>`;
 }
 
 function moreRows(total: number, shown: number): RawHtml {
@@ -112,26 +118,43 @@ function moreRows(total: number, shown: number): RawHtml {
 }
 
 function changesSection(result: CompareResult, maxRows: number): RawHtml {
-  const { unchangedShare, renamedTensors, vocabulary, experts } = result.changes;
+  const { unchangedShare, renamedTensors, experts } = result.changes;
   const parts: RawHtml[] = [];
   if (unchangedShare !== null) {
     parts.push(
       html`<h3>Parameters</h3>${raw(
         stackedBar([
-          { label: "unchanged", value: unchangedShare * 100, unit: " %", className: "unchanged" },
-          { label: "changed", value: (1 - unchangedShare) * 100, unit: " %", className: "changed" },
+          {
+            label: "unchanged",
+            value: unchangedShare,
+            text: formatPercent(unchangedShare),
+            className: "unchanged",
+          },
+          {
+            label: "changed",
+            value: 1 - unchangedShare,
+            text: formatPercent(1 - unchangedShare),
+            className: "changed",
+          },
         ]),
       )}`,
     );
   }
+  const vocabulary = vocabularyParts(result);
   if (vocabulary !== null) {
+    const part = (label: string, value: number, className: string) => ({
+      label,
+      value,
+      text: formatCount(value),
+      className,
+    });
     parts.push(
       html`<h3>Vocabulary (rows matched by token string)</h3>${raw(
         stackedBar([
-          { label: "kept", value: vocabulary.kept, className: "kept" },
-          { label: "added", value: vocabulary.added, className: "added" },
-          { label: "removed", value: vocabulary.removed, className: "removed" },
-          { label: "reordered", value: vocabulary.reordered, className: "reordered" },
+          part("shared, same id", vocabulary.sameId, "kept"),
+          part("shared, other id", vocabulary.moved, "reordered"),
+          part("only in the suspect", vocabulary.added, "added"),
+          part("only in the reference", vocabulary.removed, "removed"),
         ]),
       )}`,
     );
@@ -147,7 +170,7 @@ ${shown.map((r) => html`<tr><td><code>${r.from}</code></td><td><code>${r.to}</co
     const shown = experts.slice(0, maxRows);
     parts.push(html`<h3>Experts and the MLPs they come from</h3>
 <table><thead><tr><th>layer</th><th>expert</th><th>from reference layer</th><th>similarity</th></tr></thead><tbody>
-${shown.map((e) => html`<tr><td class="num">${e.layer}</td><td class="num">${e.expert}</td><td class="num">${e.fromReferenceLayer}</td><td class="num">${formatNumber(e.similarity)}</td></tr>`)}
+${shown.map((e) => html`<tr><td class="num">${e.layer}</td><td class="num">${e.expert}</td><td class="num">${e.fromReferenceLayer}</td><td class="num">${formatSimilarity(e.similarity)}</td></tr>`)}
 </tbody></table>${moreRows(experts.length, shown.length)}`);
   }
   return parts.length === 0 ? html`` : html`<h2>What changed</h2>${parts}`;
@@ -155,6 +178,9 @@ ${shown.map((e) => html`<tr><td class="num">${e.layer}</td><td class="num">${e.e
 
 export function renderCompareHtml(result: CompareResult, options: CompareHtmlOptions = {}): string {
   const maxRows = options.maxTableRows ?? DEFAULT_MAX_ROWS;
+  // Per-layer items are shown in the layer table; the evidence table holds everything else.
+  const layerComponents = new Set(layerRows(result).map((r) => `layer ${r.layer}`));
+  const evidence = result.evidence.filter((item) => !layerComponents.has(item.component));
   const body = html`<h1>Is ${result.suspect} built on ${result.reference}?</h1>
 <p class="sub">lineage compare · suspect <code>${result.suspect}</code> · reference <code>${result.reference}</code></p>
 ${headline(result)}
@@ -163,12 +189,12 @@ ${result.warnings.length === 0 ? "" : html`<div class="warn"><b>Caveats</b><ul>$
 ${layerSection(result, options)}
 <h2>Evidence</h2>
 ${
-  result.evidence.length === 0
-    ? html`<p class="muted">No evidence items.</p>`
+  evidence.length === 0
+    ? html`<p class="muted">No evidence items beyond the layers.</p>`
     : html`<table><colgroup><col style="width:16%"><col style="width:18%"><col style="width:13%"><col style="width:18%"><col style="width:35%"></colgroup><thead><tr><th>component</th><th>statistic</th><th>value</th><th>p-value</th><th>reading</th></tr></thead>
-<tbody>${result.evidence.map(evidenceRow)}</tbody></table>`
+<tbody>${evidence.map(evidenceRow)}</tbody></table>`
 }
 ${changesSection(result, maxRows)}
-<footer>Generated by lineage${options.generatedAt ? ` on ${options.generatedAt}` : ""} · compared in ${formatNumber(result.timing.seconds, 2)} s, ${formatBytes(result.timing.bytesRead)} read · p-values are under the hypothesis that the two models' weights are independent.</footer>`;
+<footer>Generated by lineage${options.generatedAt ? ` on ${options.generatedAt}` : ""} · compared in ${formatSeconds(result.timing.seconds)}, ${formatBytes(result.timing.bytesRead)} read · p-values are under the hypothesis that the two models' weights are independent.</footer>`;
   return page(`lineage: ${result.suspect} vs ${result.reference} — ${result.verdict}`, body);
 }

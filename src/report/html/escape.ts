@@ -1,6 +1,7 @@
 /**
- * Escaping and number formatting for the HTML reports. Every string that comes from a model file,
- * a tokenizer or an API answer goes through `escapeHtml` before it reaches the page.
+ * Escaping for the HTML reports. Every string that comes from a model file, a tokenizer or an API
+ * answer goes through `escapeHtml` before it reaches the page. Numbers are formatted by
+ * src/report/format.ts, the one rule every report shares.
  */
 
 const ENTITIES: Record<string, string> = {
@@ -45,35 +46,4 @@ function render(value: unknown): string {
   if (Array.isArray(value)) return value.map(render).join("");
   if (value === undefined || value === null || value === false) return "";
   return escapeHtml(value);
-}
-
-/** A p-value as people read it: `< 1e-16`, `3.2e-9`, `0.041`. */
-export function formatPValue(p: number | undefined): string {
-  if (p === undefined || !Number.isFinite(p)) return "—";
-  if (p <= 1e-16) return "< 1e-16";
-  if (p < 0.001) return p.toExponential(1);
-  return p.toFixed(3);
-}
-
-export function formatNumber(value: number | string | boolean | null | undefined, digits = 3): string {
-  if (value === null || value === undefined) return "—";
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) return String(value);
-    if (Number.isInteger(value)) return value.toLocaleString("en-US");
-    return Math.abs(value) !== 0 && Math.abs(value) < 10 ** -digits
-      ? value.toExponential(1)
-      : value.toFixed(digits);
-  }
-  return String(value);
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }

@@ -10,12 +10,12 @@ h1 { font-size: 22px; margin: 0 0 4px; word-break: break-word; }
 h2 { font-size: 17px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 h3 { font-size: 15px; margin: 20px 0 6px; color: var(--muted); }
 .sub { color: var(--muted); margin: 0 0 16px; word-break: break-word; }
-.badge { display:inline-block; padding: 4px 12px; border-radius: 999px; font-weight: 700; color:#fff; letter-spacing: .02em; }
+.badge { display:inline-block; padding: 4px 12px; border-radius: 999px; font-weight: 700; color:#fff; letter-spacing: .02em; background:#5b6475; }
 .v-identical, .v-same-weights { background:#b42318; }
 .v-derived { background:#b54708; }
 .v-architecture-only { background:#175cd3; }
 .v-unrelated { background:#067647; }
-.v-unknown { background:#5b6475; }
+.v-unknown, .v-inconclusive { background:#5b6475; }
 .headline { display:flex; flex-wrap:wrap; gap: 12px 20px; align-items:center; padding:16px; background:var(--soft); border-radius:10px; }
 .figure { display:flex; flex-direction:column; }
 .figure b { font-size: 18px; }

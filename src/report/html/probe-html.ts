@@ -1,63 +1,14 @@
 /**
  * `lineage probe --html FILE`: one self-contained page for a probe report — summary first, then the
- * identity claims (weak evidence, with the base rate of misnamed makers), the tokenizer families ranked
- * by agreement with the server's usage counts, the translation-layer probes and the protocol tells.
- *
- * `ProbeHtmlInput` is the part of the probe's JSON report (issue 5, "Output") this page reads, typed
- * structurally so the probe's own report type is accepted as it is.
+ * tokenizer families ranked by agreement with the server's usage counts, the translation-layer probes,
+ * the identity claims (weak evidence, with the base rate of misnamed makers), whether the sources agree,
+ * and the protocol tells. It reads the probe's own `ProbeReport`, so the page cannot drift from it.
  */
-import { formatNumber, html, type RawHtml, raw } from "./escape.js";
+import type { ProbeReport } from "../../probe/report.js";
+import { formatCount, formatPercent } from "../format.js";
+import { html, type RawHtml, raw } from "./escape.js";
 import { page } from "./page.js";
 import { barList } from "./svg-charts.js";
-
-export interface ProbeHtmlInput {
-  target: { baseUrl: string; model: string; api: string };
-  summary: string[];
-  identity?: {
-    claims: { vendor: string; family?: string | null; count: number }[];
-    answers: number;
-    answersWithoutClaim: number;
-    transcript?: { prompt: string; language: string; answer: string; claims: { vendor: string }[] }[];
-    baseRate?: {
-      source: string;
-      models: number;
-      modelsMostlyNamingAnotherVendor: number;
-      modelsEverNamingAnotherVendor: number;
-    };
-  } | null;
-  tokenizer?: {
-    best?: string | null;
-    tiedWith: string[];
-    candidates: { family: string; agreement: number; matchedUnits: number; comparedUnits: number }[];
-    requests: number;
-    consistent: boolean;
-    notes: string[];
-  } | null;
-  translationLayer?: {
-    suspected: boolean;
-    verdict: string;
-    evidence: string[];
-    against: string[];
-    surfacePassed: number;
-    controlPassed: number;
-    answered: number;
-  } | null;
-  protocol?: {
-    idFormat: string;
-    reportedModel?: string | null;
-    systemFingerprint?: string | null;
-    notes: string[];
-  } | null;
-  ollama?: {
-    family?: string | null;
-    architecture?: string | null;
-    baseName?: string | null;
-    parentModel?: string | null;
-    quantization?: string | null;
-  } | null;
-  failures: { probe: string; request: string; message: string }[];
-  cost: { requests: number; answers: number; cacheHits: number; retries: number; failures: number };
-}
 
 export interface ProbeHtmlOptions {
   /** Identity answers quoted before "and N more". */
@@ -70,45 +21,65 @@ function list(items: readonly string[]): RawHtml {
   return html`<ul>${items.map((item) => html`<li>${item}</li>`)}</ul>`;
 }
 
-function identitySection(identity: NonNullable<ProbeHtmlInput["identity"]>, maxAnswers: number): RawHtml {
+function identitySection(identity: NonNullable<ProbeReport["identity"]>, maxAnswers: number): RawHtml {
   const claims = identity.claims.map((c) => ({
     label: c.family ? `${c.vendor} / ${c.family}` : c.vendor,
     value: c.count,
   }));
   const base = identity.baseRate;
-  const shown = (identity.transcript ?? []).slice(0, maxAnswers);
+  const shown = identity.transcript.slice(0, maxAnswers);
+  const unanswered = [
+    identity.failedRequests > 0 ? `${formatCount(identity.failedRequests)} requests failed` : "",
+    identity.notSent > 0 ? `${formatCount(identity.notSent)} not sent` : "",
+  ].filter(Boolean);
   return html`<h2>Who it says it is <span class="muted">(weak evidence)</span></h2>
-<p>${formatNumber(identity.answers)} answers; ${formatNumber(identity.answersWithoutClaim)} named no maker.
-${base ? `Models often misname their maker: in ${base.source}, ${base.modelsEverNamingAnotherVendor} of ${base.models} models named another vendor at least once, ${base.modelsMostlyNamingAnotherVendor} did so most of the time.` : ""}</p>
+<p>${formatCount(identity.answers)} answers; ${formatCount(identity.answersWithoutClaim)} named no maker${unanswered.length > 0 ? ` (${unanswered.join(", ")})` : ""}.
+Models often misname their maker: in ${base.source}, ${base.modelsEverNamingAnotherVendor} of ${base.models} models named another vendor at least once, ${base.modelsMostlyNamingAnotherVendor} did so most of the time.</p>
 ${claims.length === 0 ? html`<p class="muted">No maker was named.</p>` : raw(barList(claims, Math.max(...claims.map((c) => c.value))))}
 ${
   shown.length === 0
     ? ""
     : html`<table><thead><tr><th>prompt</th><th>language</th><th>answer</th><th>makers named</th></tr></thead><tbody>
 ${shown.map((a) => html`<tr><td>${a.prompt}</td><td>${a.language}</td><td>${a.answer}</td><td>${a.claims.map((c) => c.vendor).join(", ")}</td></tr>`)}
-</tbody></table>${(identity.transcript?.length ?? 0) > shown.length ? html`<p class="muted">… and ${formatNumber((identity.transcript?.length ?? 0) - shown.length)} more answers in the JSON report.</p>` : ""}`
+</tbody></table>${identity.transcript.length > shown.length ? html`<p class="muted">… and ${formatCount(identity.transcript.length - shown.length)} more answers in the JSON report.</p>` : ""}`
 }`;
 }
 
-function tokenizerSection(
-  tokenizer: NonNullable<ProbeHtmlInput["tokenizer"]>,
-  maxCandidates: number,
-): RawHtml {
+function tokenizerSection(tokenizer: NonNullable<ProbeReport["tokenizer"]>, maxCandidates: number): RawHtml {
   const candidates = tokenizer.candidates.slice(0, maxCandidates);
   const best = tokenizer.best;
   return html`<h2>Tokenizer behind the usage counts</h2>
 <p>${
-    best === undefined
-      ? "No reference tokenizer family matches the server's counts on at least half of the units."
+    best === null
+      ? "No reference tokenizer family was identified from the server's counts."
       : `Best match: ${best}${tokenizer.tiedWith.length > 0 ? ` (tied with ${tokenizer.tiedWith.join(", ")}: the units cannot tell them apart)` : ""}.`
-  } ${formatNumber(tokenizer.requests)} requests. ${tokenizer.consistent ? "" : "The counts did not grow linearly for every unit: treat them with care."}</p>
-${raw(barList(candidates.map((c) => ({ label: c.family, value: c.agreement, highlight: c.family === best }))))}
+  } ${formatCount(tokenizer.requests)} requests. ${candidates.length > 0 && !tokenizer.consistent ? "The counts did not grow linearly for every unit: treat them with care." : ""}</p>
+${
+  candidates.length === 0
+    ? ""
+    : raw(
+        barList(
+          candidates.map((c) => ({
+            label: c.family,
+            value: c.agreement,
+            text: `${formatPercent(c.agreement)} (${c.matchedUnits}/${c.comparedUnits})`,
+            highlight: c.family === best,
+          })),
+        ),
+      )
+}
 ${tokenizer.notes.length === 0 ? "" : list(tokenizer.notes)}`;
 }
 
-function translationSection(t: NonNullable<ProbeHtmlInput["translationLayer"]>): RawHtml {
+const TRANSLATION_BADGE: Record<NonNullable<ProbeReport["translationLayer"]>["status"], string> = {
+  suspected: "v-derived",
+  "not suspected": "v-unrelated",
+  inconclusive: "v-unknown",
+};
+
+function translationSection(t: NonNullable<ProbeReport["translationLayer"]>): RawHtml {
   return html`<h2>Hidden translation layer</h2>
-<p><span class="badge ${t.suspected ? "v-derived" : "v-unrelated"}">${t.suspected ? "suspected" : "not suspected"}</span> ${t.verdict}</p>
+<p><span class="badge ${TRANSLATION_BADGE[t.status]}">${t.status}</span> ${t.verdict}</p>
 ${raw(
   barList(
     [
@@ -123,7 +94,19 @@ ${t.evidence.length === 0 ? "" : html`<h3>Telling answers</h3>${list(t.evidence)
 ${t.against.length === 0 ? "" : html`<h3>Evidence against</h3>${list(t.against)}`}`;
 }
 
-function protocolSection(p: NonNullable<ProbeHtmlInput["protocol"]>, o: ProbeHtmlInput["ollama"]): RawHtml {
+function consistencySection(c: ProbeReport["consistency"]): RawHtml {
+  if (c.statements.length === 0) return html``;
+  const badge =
+    c.status === "inconsistent" ? "v-derived" : c.status === "consistent" ? "v-unrelated" : "v-unknown";
+  return html`<h2>Do the sources agree?</h2>
+<p><span class="badge ${badge}">${c.status}</span></p>
+<table><thead><tr><th>source</th><th>says</th><th>compatible families</th></tr></thead><tbody>
+${c.statements.map((s) => html`<tr><td>${s.source}</td><td>${s.says}</td><td>${s.families.length > 0 ? s.families.join(", ") : "not known"}</td></tr>`)}
+</tbody></table>
+${c.contradictions.length === 0 ? "" : list(c.contradictions)}`;
+}
+
+function protocolSection(p: NonNullable<ProbeReport["protocol"]>, o: ProbeReport["ollama"]): RawHtml {
   const rows: [string, string | null | undefined][] = [
     ["id format", p.idFormat],
     ["model the server reports", p.reportedModel],
@@ -139,7 +122,7 @@ function protocolSection(p: NonNullable<ProbeHtmlInput["protocol"]>, o: ProbeHtm
 ${p.notes.length === 0 ? "" : list(p.notes)}`;
 }
 
-export function renderProbeHtml(report: ProbeHtmlInput, options: ProbeHtmlOptions = {}): string {
+export function renderProbeHtml(report: ProbeReport, options: ProbeHtmlOptions = {}): string {
   const { target, cost } = report;
   const body = html`<h1>What is behind ${target.model}?</h1>
 <p class="sub">lineage probe · <code>${target.baseUrl}</code> · ${target.api} API</p>
@@ -148,7 +131,8 @@ ${report.failures.length === 0 ? "" : html`<div class="warn"><b>${report.failure
 ${report.tokenizer ? tokenizerSection(report.tokenizer, options.maxCandidates ?? 14) : ""}
 ${report.translationLayer ? translationSection(report.translationLayer) : ""}
 ${report.identity ? identitySection(report.identity, options.maxAnswers ?? 40) : ""}
+${consistencySection(report.consistency)}
 ${report.protocol ? protocolSection(report.protocol, report.ollama) : ""}
-<footer>Generated by lineage · ${formatNumber(cost.requests)} HTTP requests, ${formatNumber(cost.cacheHits)} answers from cache, ${formatNumber(cost.retries)} retries. Identity claims are weak evidence; usage counts and surface-form probes carry more weight.</footer>`;
+<footer>Generated by lineage · ${formatCount(cost.requests)} HTTP requests, ${formatCount(cost.cacheHits)} answers from cache, ${formatCount(cost.retries)} retries${cost.notSent > 0 ? `, ${formatCount(cost.notSent)} requests not sent` : ""}. Identity claims are weak evidence; usage counts and surface-form probes carry more weight.</footer>`;
   return page(`lineage probe: ${target.model}`, body);
 }

@@ -2,7 +2,8 @@
  * Hand-written inline SVG charts for the single-file reports: no browser, no external resources.
  * Labels pass through `escapeHtml`; numbers are formatted here.
  */
-import { escapeHtml, formatNumber } from "./escape.js";
+import { formatNumber } from "../format.js";
+import { escapeHtml } from "./escape.js";
 
 export interface SeriesPoint {
   x: number;
@@ -19,6 +20,7 @@ export interface Band {
 
 export interface LineChartSpec {
   points: SeriesPoint[];
+  /** Values the y axis must cover; it is widened to round tick values (see `niceTicks`). */
   yDomain: [number, number];
   xLabel: string;
   yLabel: string;
@@ -35,14 +37,32 @@ function n(value: number): string {
   return Number.isFinite(value) ? value.toFixed(1) : "0";
 }
 
-function ticks(lo: number, hi: number, count: number): number[] {
-  const step = (hi - lo) / count;
-  return Array.from({ length: count + 1 }, (_, i) => lo + i * step);
+/**
+ * Tick values at round numbers covering [lo, hi]: a step of 1, 2, 2.5 or 5 × 10^k giving at most
+ * `maxTicks` intervals; the first and last ticks bound the axis. Ticks are exact decimals (0.1, not
+ * 0.30000000000000004), so their labels are what they say.
+ */
+export function niceTicks(lo: number, hi: number, maxTicks = 5): number[] {
+  if (!(hi > lo)) hi = lo + 1;
+  const raw = (hi - lo) / maxTicks;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => (hi - lo) / s <= maxTicks + 1e-9)!;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + (step / magnitude === 2.5 ? 1 : 0));
+  const first = Math.floor(lo / step + 1e-9);
+  const last = Math.ceil(hi / step - 1e-9);
+  return Array.from({ length: last - first + 1 }, (_, i) => Number(((first + i) * step).toFixed(decimals)));
+}
+
+function tickLabel(value: number, ticks: readonly number[]): string {
+  const decimals = Math.max(...ticks.map((t) => (String(t).split(".")[1] ?? "").length));
+  return value.toFixed(decimals);
 }
 
 /** Similarity per layer with the independent-pair band shaded behind it. */
 export function lineChart(spec: LineChartSpec): string {
-  const [y0, y1] = spec.yDomain;
+  const yTicks = niceTicks(spec.yDomain[0], spec.yDomain[1]);
+  const y0 = yTicks[0]!;
+  const y1 = yTicks.at(-1)!;
   const xs = spec.points.map((p) => p.x);
   const xMin = xs.length === 0 ? 0 : Math.min(...xs);
   const xMax = xs.length === 0 ? 1 : Math.max(...xs, xMin + 1);
@@ -53,16 +73,16 @@ export function lineChart(spec: LineChartSpec): string {
   const sx = (x: number) => MARGIN.left + inset + ((x - xMin) / (xMax - xMin)) * (plotW - 2 * inset);
   const sy = (y: number) => MARGIN.top + (1 - (Math.min(Math.max(y, y0), y1) - y0) / (y1 - y0)) * plotH;
   const parts: string[] = [];
-  for (const t of ticks(y0, y1, 4)) {
+  for (const t of yTicks) {
     parts.push(
       `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${n(sy(t))}" y2="${n(sy(t))}" class="grid"/>`,
-      `<text x="${MARGIN.left - 6}" y="${n(sy(t) + 4)}" text-anchor="end" class="tick">${formatNumber(t, 2)}</text>`,
+      `<text x="${MARGIN.left - 6}" y="${n(sy(t) + 4)}" text-anchor="end" class="tick y-tick">${tickLabel(t, yTicks)}</text>`,
     );
   }
   const xStep = Math.max(1, Math.ceil((xMax - xMin) / 12));
   for (let x = Math.ceil(xMin); x <= xMax; x += xStep) {
     parts.push(
-      `<text x="${n(sx(x))}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle" class="tick">${x}</text>`,
+      `<text x="${n(sx(x))}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle" class="tick x-tick">${x}</text>`,
     );
   }
   if (spec.band !== undefined) {
@@ -141,13 +161,17 @@ export function mappingDiagram(
 export interface BarPart {
   label: string;
   value: number;
-  /** Shown after the value in the legend, e.g. `%`. */
-  unit?: string;
+  /** The value as the legend shows it (default: `formatNumber(value)`). */
+  text?: string;
   /** CSS class giving the colour. */
   className: string;
 }
 
-/** One horizontal bar split into parts (vocabulary kept / added / removed / reordered). */
+/**
+ * One horizontal bar split into parts that must be DISJOINT shares of one whole (vocabulary: same id /
+ * other id / suspect only / reference only; parameters unchanged / changed): each part's width is its
+ * share of the sum, so a part that is a subset of another would be counted twice.
+ */
 export function stackedBar(parts: BarPart[]): string {
   const total = parts.reduce((t, p) => t + Math.max(0, p.value), 0);
   const barW = WIDTH - 32;
@@ -158,21 +182,26 @@ export function stackedBar(parts: BarPart[]): string {
     const w = total === 0 ? 0 : (Math.max(0, part.value) / total) * barW;
     if (w > 0) {
       rects.push(
-        `<rect x="${n(x)}" y="8" width="${n(w)}" height="26" class="${part.className}"><title>${escapeHtml(part.label)}: ${formatNumber(part.value)}</title></rect>`,
+        `<rect x="${n(x)}" y="8" width="${n(w)}" height="26" class="${part.className}"><title>${escapeHtml(part.label)}: ${escapeHtml(part.text ?? formatNumber(part.value))}</title></rect>`,
       );
     }
     x += w;
-    const lx = 16 + i * 155;
+    const lx = 16 + (i % 2) * 310;
+    const ly = 46 + Math.floor(i / 2) * 18;
     legend.push(
-      `<rect x="${lx}" y="46" width="12" height="12" class="${part.className}"/>`,
-      `<text x="${lx + 18}" y="56" class="tick">${escapeHtml(part.label)}: ${formatNumber(part.value, 1)}${escapeHtml(part.unit ?? "")}</text>`,
+      `<rect x="${lx}" y="${ly}" width="12" height="12" class="${part.className}"/>`,
+      `<text x="${lx + 18}" y="${ly + 10}" class="tick legend">${escapeHtml(part.label)}: ${escapeHtml(part.text ?? formatNumber(part.value))}</text>`,
     );
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} 66" role="img" aria-label="proportions" class="chart">${rects.join("")}${legend.join("")}</svg>`;
+  const height = 50 + Math.ceil(parts.length / 2) * 18;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="proportions" class="chart">${rects.join("")}${legend.join("")}</svg>`;
 }
 
 /** Horizontal bars, one per row, scaled to the largest value (e.g. tokenizer agreement per family). */
-export function barList(items: { label: string; value: number; highlight?: boolean }[], max = 1): string {
+export function barList(
+  items: { label: string; value: number; text?: string; highlight?: boolean }[],
+  max = 1,
+): string {
   const rowH = 24;
   const labelW = 180;
   const barW = WIDTH - labelW - 70;
@@ -182,7 +211,7 @@ export function barList(items: { label: string; value: number; highlight?: boole
     return (
       `<text x="${labelW - 8}" y="${y + 14}" text-anchor="end" class="tick">${escapeHtml(item.label)}</text>` +
       `<rect x="${labelW}" y="${y + 2}" width="${n(w)}" height="16" class="${item.highlight ? "bar best" : "bar"}"/>` +
-      `<text x="${n(labelW + w + 6)}" y="${y + 14}" class="tick">${formatNumber(item.value)}</text>`
+      `<text x="${n(labelW + w + 6)}" y="${y + 14}" class="tick">${escapeHtml(item.text ?? formatNumber(item.value))}</text>`
     );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${12 + items.length * rowH}" role="img" aria-label="bars" class="chart">${parts.join("")}</svg>`;

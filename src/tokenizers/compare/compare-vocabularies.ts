@@ -13,14 +13,17 @@ import { compareMerges } from "./merges.js";
 import { decideRelation, type IdAgreement, type OrderAgreement } from "./relation-rules.js";
 import { compareSpecialTokens } from "./special.js";
 import { MIN_ORDER_SAMPLE } from "./thresholds.js";
-import type { VocabularyComparison } from "./types.js";
+import type { IdEdit, VocabularyComparison } from "./types.js";
 
 export interface CompareOptions {
   /** Names used in the explanation (default: file names). */
   labels?: [string, string];
 }
 
-function compareIds(a: KeyedVocabulary, b: KeyedVocabulary): IdAgreement {
+/** Differing ids listed in a comparison (the counts cover them all). */
+const MAX_LISTED_EDITS = 8;
+
+function compareIds(a: KeyedVocabulary, b: KeyedVocabulary): IdAgreement & { edits: IdEdit[] } {
   const smaller = Math.min(a.keys.length, b.keys.length);
   let sameIdPrefix = 0;
   while (sameIdPrefix < smaller && a.keys[sameIdPrefix] === b.keys[sameIdPrefix]) sameIdPrefix++;
@@ -29,7 +32,10 @@ function compareIds(a: KeyedVocabulary, b: KeyedVocabulary): IdAgreement {
   let bothEmpty = 0;
   let differingIds = 0;
   let differingContentIds = 0;
+  let ordinaryIds = 0;
+  const edits: IdEdit[] = [];
   for (let id = 0; id < smaller; id++) {
+    if (a.vocab.kinds[id] === "normal" || b.vocab.kinds[id] === "normal") ordinaryIds++;
     if (a.keys[id] === b.keys[id]) {
       if (a.keys[id] !== "") sameIdCount++;
       else bothEmpty++;
@@ -38,9 +44,22 @@ function compareIds(a: KeyedVocabulary, b: KeyedVocabulary): IdAgreement {
       continue;
     }
     differingIds++;
-    if (!isSpecialKind(a.vocab.kinds[id]) && !isSpecialKind(b.vocab.kinds[id])) differingContentIds++;
+    const ordinary = !isSpecialKind(a.vocab.kinds[id]) && !isSpecialKind(b.vocab.kinds[id]);
+    if (ordinary) differingContentIds++;
+    if (edits.length < MAX_LISTED_EDITS) {
+      edits.push({ id, a: a.vocab.tokens[id] ?? "", b: b.vocab.tokens[id] ?? "", ordinary });
+    }
   }
-  return { sameIdPrefix, sameIdCount, sameIdNormalCount, bothEmpty, differingIds, differingContentIds };
+  return {
+    sameIdPrefix,
+    sameIdCount,
+    sameIdNormalCount,
+    ordinaryIds,
+    bothEmpty,
+    differingIds,
+    differingContentIds,
+    edits,
+  };
 }
 
 function compareOrder(a: KeyedVocabulary, b: KeyedVocabulary): OrderAgreement {
@@ -114,7 +133,9 @@ export function compareVocabularies(
     sameIdCount: ids.sameIdCount,
     sameIdShare: smaller === 0 ? 0 : ids.sameIdCount / smaller,
     sameIdNormalCount: ids.sameIdNormalCount,
+    ordinaryIds: ids.ordinaryIds,
     differingIds: ids.differingIds,
+    edits: ids.edits,
     differingContentIds: ids.differingContentIds,
     sharedMergedTokens: order.sharedMergedTokens,
     mergedContainment: order.mergedContainment,

@@ -13,7 +13,18 @@ export interface KeyedVocabulary {
   merged: Uint8Array;
 }
 
+/** Keyed forms already built, per vocabulary object (vocabularies are not changed once read). */
+const keyedCache = new WeakMap<Vocabulary, KeyedVocabulary>();
+
 export function keyVocabulary(vocab: Vocabulary): KeyedVocabulary {
+  const cached = keyedCache.get(vocab);
+  if (cached !== undefined && cached.keys.length === vocab.tokens.length) return cached;
+  const keyed = buildKeyed(vocab);
+  keyedCache.set(vocab, keyed);
+  return keyed;
+}
+
+function buildKeyed(vocab: Vocabulary): KeyedVocabulary {
   const keys = tokenKeys(vocab);
   const firstId = new Map<string, number>();
   const merged = new Uint8Array(keys.length);

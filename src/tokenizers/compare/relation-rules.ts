@@ -14,6 +14,8 @@ export interface IdAgreement {
   sameIdPrefix: number;
   sameIdCount: number;
   sameIdNormalCount: number;
+  /** Ids below the smaller size where either side holds an ordinary (normal) token. */
+  ordinaryIds: number;
   /** Ids below the smaller size that hold no token in either (gaps). */
   bothEmpty: number;
   differingIds: number;
@@ -28,16 +30,28 @@ export interface OrderAgreement {
   scoreAgreement: number | undefined;
 }
 
-/** Most ids (and most ordinary tokens) at the same place, with some ordinary tokens replaced. */
+/**
+ * How many of `total` ids may differ under `share` and still count as kept: at least one, so that one
+ * edit in a small vocabulary (a 359-token SentencePiece model) is tolerated like six in a 3,000-token one.
+ */
+export function editAllowance(share: number, total: number): number {
+  return Math.max(1, Math.floor(share * total));
+}
+
+/** Most ids at the same place, most ordinary tokens among them, with some ordinary tokens replaced.
+ * Ordinary tokens are what an edit keeps and an independent vocabulary does not: tok512 and Llama 2
+ * share 51 % of tok512's ids, all of them the byte/control layout, and none of the 253 ordinary ones. */
 export function isEditedCopy(
-  ids: { sameIdCount: number; sameIdNormalCount: number },
+  ids: { sameIdCount: number; sameIdNormalCount: number; ordinaryIds: number },
   smaller: number,
 ): boolean {
   return (
-    ids.sameIdCount >= SAME_ID_SHARE_FOR_EDITED_COPY * smaller && ids.sameIdNormalCount >= ids.sameIdCount / 2
+    ids.sameIdCount >= SAME_ID_SHARE_FOR_EDITED_COPY * smaller &&
+    ids.sameIdNormalCount >= SAME_ID_SHARE_FOR_EDITED_COPY * ids.ordinaryIds
   );
 }
 
+/** The relation the evidence shows (thresholds and their calibration in thresholds.ts). */
 export function decideRelation(
   sizes: [number, number],
   ids: IdAgreement,
@@ -48,8 +62,8 @@ export function decideRelation(
   // Gaps both vocabularies leave at the same ids are neither agreement nor disagreement.
   const smaller = Math.min(...sizes) - ids.bothEmpty;
   const keepsIds =
-    ids.sameIdCount >= SAME_ID_SHARE_FOR_EXTENSION * smaller &&
-    ids.differingContentIds <= Math.floor(MAX_EDITED_CONTENT_SHARE * smaller);
+    ids.sameIdCount >= smaller - editAllowance(1 - SAME_ID_SHARE_FOR_EXTENSION, smaller) &&
+    ids.differingContentIds <= editAllowance(MAX_EDITED_CONTENT_SHARE, smaller);
   if (keepsIds) return sizes[0] === sizes[1] ? "identical" : "extended";
   if (isEditedCopy(ids, smaller)) return "overlapping";
   if (jaccard >= JACCARD_FOR_SAME_TOKENS) return "renumbered";

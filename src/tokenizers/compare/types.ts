@@ -39,6 +39,15 @@ export interface MergeAgreement {
   orderAgreement: number | undefined;
 }
 
+/** An id holding different tokens: `ordinary` when neither is a control/unknown/unused token (an edit
+ * of content), else a special token renamed. */
+export interface IdEdit {
+  id: number;
+  a: string;
+  b: string;
+  ordinary: boolean;
+}
+
 export interface SpecialTokenComparison {
   role: string;
   a: { id: number; token: string } | undefined;
@@ -67,10 +76,14 @@ export interface VocabularyComparison {
   /** Of sameIdCount, the ordinary (normal) tokens: the rest are byte and special tokens, which many
    * vocabularies of one format place alike (SentencePiece: `<unk>`, `<s>`, `</s>`, then 256 bytes). */
   sameIdNormalCount: number;
+  /** Ids below the smaller size where either side holds an ordinary (normal) token. */
+  ordinaryIds: number;
   /** Ids below the smaller size holding different tokens, and how many of those are ordinary content
    * (neither side a control/unknown/unused token). */
   differingIds: number;
   differingContentIds: number;
+  /** The first differing ids (at most 8), each with both tokens as the files spell them. */
+  edits: IdEdit[];
   /** Shared merged tokens (normal, two or more characters) and the share of the smaller side's. */
   sharedMergedTokens: number;
   mergedContainment: number;

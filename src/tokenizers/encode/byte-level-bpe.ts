@@ -8,7 +8,7 @@ import { bytesToByteLevel } from "../token-bytes.js";
 import type { Vocabulary } from "../vocabulary.js";
 import type { EncodeOptions, Encoder } from "./encoder.js";
 import { mergeSymbols, type PairRank } from "./merge-symbols.js";
-import { createPreTokenizer } from "./pre-tokenizers.js";
+import { createPreTokenizer, createPreTokenizerFromPatterns } from "./pre-tokenizers.js";
 import { createSpecialSplitter, encodeFragments, tokenIndex } from "./special-split.js";
 
 export interface ByteLevelBpeOptions extends EncodeOptions {
@@ -45,6 +45,20 @@ function pairRank(vocabulary: Vocabulary, ids: Map<string, number>): PairRank {
 
 const utf8 = new TextEncoder();
 
+/** Unicode normalisation forms a tokenizer.json normalizer applies before pre-tokenizing (Qwen2's NFC,
+ * Claude's NFKC), in the order they appear; other normalizer steps are not byte-level BPE's. */
+const UNICODE_FORMS = ["NFC", "NFD", "NFKC", "NFKD"] as const;
+
+function unicodeNormalizer(description: string | undefined): (text: string) => string {
+  const forms = (description ?? "")
+    .split("+")
+    .filter((part): part is (typeof UNICODE_FORMS)[number] =>
+      (UNICODE_FORMS as readonly string[]).includes(part),
+    );
+  if (forms.length === 0) return (text) => text;
+  return (text) => forms.reduce((current, form) => current.normalize(form), text);
+}
+
 /** Pieces longer than this are merged without a cache (a cache of huge strings would only grow). */
 const MAX_CACHED_PIECE = 64;
 /** Cache entries before the piece cache is cleared (bounded memory on long inputs). */
@@ -56,9 +70,13 @@ export function createByteLevelBpeEncoder(
 ): Encoder {
   const ids = tokenIndex(vocabulary);
   const rank = pairRank(vocabulary, ids);
-  const pre = createPreTokenizer(options.preTokenizer ?? vocabulary.preTokenizer ?? "gpt-2");
-  const ignoreMerges = options.ignoreMerges ?? pre.name === "llama3";
-  const splitSpecial = options.parseSpecial ? createSpecialSplitter(vocabulary) : undefined;
+  const patterns = vocabulary.settings?.splitPatterns;
+  const pre =
+    options.preTokenizer === undefined && patterns !== undefined
+      ? createPreTokenizerFromPatterns(vocabulary.preTokenizer ?? "tokenizer.json", patterns)
+      : createPreTokenizer(options.preTokenizer ?? vocabulary.preTokenizer ?? "gpt-2");
+  const ignoreMerges = options.ignoreMerges ?? vocabulary.settings?.ignoreMerges ?? pre.name === "llama3";
+  const splitSpecial = createSpecialSplitter(vocabulary, options.parseSpecial === true);
   const cache = new Map<string, number[]>();
   const unknown = vocabulary.special.unk ?? vocabulary.special.unknown;
 
@@ -86,8 +104,9 @@ export function createByteLevelBpeEncoder(
     return out;
   };
 
+  const normalize = unicodeNormalizer(vocabulary.settings?.normalizer);
   const encodeText = (text: string, out: number[]): void => {
-    for (const piece of pre.split(text)) {
+    for (const piece of pre.split(normalize(text))) {
       if (piece.length > MAX_CACHED_PIECE) {
         out.push(...encodePiece(piece));
         continue;

@@ -1,13 +1,28 @@
 /** Picks the encoder a vocabulary needs: `createEncoder(vocabulary)` throws on kinds we cannot encode. */
 import { UsageError } from "../../errors.js";
-import type { Vocabulary } from "../vocabulary.js";
+import type { PrefixScope, Vocabulary } from "../vocabulary.js";
 import { type ByteLevelBpeOptions, createByteLevelBpeEncoder } from "./byte-level-bpe.js";
 import type { Encoder } from "./encoder.js";
+import { createLlama2cEncoder } from "./llama2c.js";
 import { createSentencePieceBpeEncoder, type SentencePieceBpeOptions } from "./sentencepiece-bpe.js";
 import { createUnigramEncoder, type UnigramOptions } from "./sentencepiece-unigram.js";
 import { createWordPieceEncoder } from "./wordpiece.js";
 
 export type EncoderOptions = ByteLevelBpeOptions & SentencePieceBpeOptions & UnigramOptions;
+
+/**
+ * Where each format puts the dummy prefix when added or special tokens cut the text (see
+ * `TokenizerSettings.prefixScope`): SentencePiece prefixes the whole text; llama.cpp prefixes every
+ * segment after a special token (`is_prev_special`); a tokenizer.json says so in its normalizer or
+ * Metaspace pre-tokenizer (read into `settings.prefixScope`), its Prepend normalizer running per segment.
+ */
+const DEFAULT_PREFIX_SCOPE: Record<Vocabulary["source"]["format"], PrefixScope> = {
+  sentencepiece: "text",
+  gguf: "segment",
+  "tokenizer.json": "segment",
+  llama2c: "text",
+  tiktoken: "text",
+};
 
 /**
  * SentencePiece normalisation the vocabulary's file states (normalizer, dummy prefix, whitespace
@@ -22,6 +37,7 @@ function sentencePieceDefaults(vocabulary: Vocabulary): EncoderOptions {
     nfkc: /nfkc/i.test(normalizer),
     removeExtraWhitespace: settings.removeExtraWhitespaces ?? false,
     addDummyPrefix: settings.addDummyPrefix ?? (fromJson ? normalizer.includes("Prepend") : true),
+    prefixScope: settings.prefixScope ?? DEFAULT_PREFIX_SCOPE[vocabulary.source.format],
   };
 }
 
@@ -35,6 +51,7 @@ export function createEncoder(vocabulary: Vocabulary, explicit: EncoderOptions =
     convention === "metaspace"
       ? { ...sentencePieceDefaults(vocabulary), ...definedOnly(explicit) }
       : explicit;
+  if (vocabulary.source.format === "llama2c" && model === "bpe") return createLlama2cEncoder(vocabulary);
   if (model === "wordpiece") return createWordPieceEncoder(vocabulary, options);
   if (model === "unigram" && convention === "metaspace") return createUnigramEncoder(vocabulary, options);
   if ((model === "bpe" || model === "tiktoken") && convention === "byte-level") {

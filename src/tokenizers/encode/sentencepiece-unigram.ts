@@ -6,9 +6,9 @@
 import type { Vocabulary } from "../vocabulary.js";
 import type { EncodeOptions, Encoder } from "./encoder.js";
 import { normalizeForSentencePiece, type SentencePieceNormalization } from "./sentencepiece-normalize.js";
-import { createSpecialSplitter, encodeFragments } from "./special-split.js";
+import { createSpecialSplitter, encodeFragments, type FragmentOptions } from "./special-split.js";
 
-export interface UnigramOptions extends EncodeOptions, SentencePieceNormalization {}
+export interface UnigramOptions extends EncodeOptions, SentencePieceNormalization, FragmentOptions {}
 
 /** SentencePiece's penalty for an unknown character, below the lowest piece score. */
 const UNKNOWN_PENALTY = 10;
@@ -40,7 +40,7 @@ export function createUnigramEncoder(vocabulary: Vocabulary, options: UnigramOpt
   });
   const unknown = vocabulary.special.unk ?? vocabulary.special.unknown ?? 0;
   const unknownScore = minScore - UNKNOWN_PENALTY;
-  const splitSpecial = options.parseSpecial ? createSpecialSplitter(vocabulary) : undefined;
+  const splitSpecial = createSpecialSplitter(vocabulary, options.parseSpecial === true);
 
   const viterbi = (normalized: string, out: number[]): void => {
     const chars = [...normalized];
@@ -92,14 +92,21 @@ export function createUnigramEncoder(vocabulary: Vocabulary, options: UnigramOpt
   return {
     kind: "unigram",
     encode: (text: string): number[] =>
-      encodeFragments(text, splitSpecial, (piece, atStart, out) =>
-        viterbi(
-          normalizeForSentencePiece(piece, {
-            ...normalization,
-            addDummyPrefix: normalization.addDummyPrefix === true && atStart,
-          }),
-          out,
-        ),
+      encodeFragments(
+        text,
+        splitSpecial,
+        (piece, segmentStart, out) =>
+          viterbi(
+            normalizeForSentencePiece(piece, {
+              ...normalization,
+              addDummyPrefix: normalization.addDummyPrefix === true && segmentStart,
+            }),
+            out,
+          ),
+        {
+          prefixScope: options.prefixScope,
+          leadingPrefixId: normalization.addDummyPrefix ? pieces.get("\u2581")?.id : undefined,
+        },
       ),
   };
 }

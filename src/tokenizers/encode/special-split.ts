@@ -1,20 +1,26 @@
 /**
- * Splitting text on special-token strings (llama.cpp's `parse_special`): control and user-defined
- * tokens found verbatim in the text become single tokens; the rest is encoded normally.
+ * Splitting text on added and special tokens before encoding. Added tokens that are not special
+ * (tokenizer.json `"special": false`, GGUF token type 4 USER_DEFINED, SentencePiece USER_DEFINED pieces)
+ * are always matched whole, as Hugging Face tokenizers, llama.cpp (`tokenizer_st_partition`) and
+ * SentencePiece do; control tokens only when `parseSpecial` asks for it (llama.cpp's `parse_special`).
+ * Matching is leftmost-longest (HF's Aho-Corasick `LeftmostLongest`, llama.cpp's longest-first order).
  */
-import type { Vocabulary } from "../vocabulary.js";
+import type { PrefixScope, Vocabulary } from "../vocabulary.js";
 
 export type Fragment = { text: string } | { id: number };
 
-/** Matcher over the vocabulary's control and user-defined tokens, longest first. */
-export function createSpecialSplitter(vocabulary: Vocabulary): (text: string) => Fragment[] {
+/** Matcher over the tokens that must be cut out of the text, longest first; undefined when none. */
+export function createSpecialSplitter(
+  vocabulary: Vocabulary,
+  parseSpecial = false,
+): ((text: string) => Fragment[]) | undefined {
   const ids = new Map<string, number>();
   vocabulary.tokens.forEach((token, id) => {
     const kind = vocabulary.kinds[id];
-    if ((kind === "control" || kind === "user-defined") && token !== "" && !ids.has(token))
-      ids.set(token, id);
+    const cut = kind === "user-defined" || (parseSpecial && (kind === "control" || kind === "unknown"));
+    if (cut && token !== "" && !ids.has(token)) ids.set(token, id);
   });
-  if (ids.size === 0) return (text) => (text === "" ? [] : [{ text }]);
+  if (ids.size === 0) return undefined;
   const alternatives = [...ids.keys()]
     .sort((a, b) => b.length - a.length)
     .map((token) => token.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
@@ -32,28 +38,48 @@ export function createSpecialSplitter(vocabulary: Vocabulary): (text: string) =>
   };
 }
 
-/** Encodes plain text into `out`; `atStart` is true for the first fragment of the input. */
-export type TextEncoder = (text: string, atStart: boolean, out: number[]) => void;
+/**
+ * Encodes plain text into `out`. `segmentStart` is true for a segment that begins the text or, under
+ * the `"segment"` prefix scope, follows a cut-out token: where a dummy prefix may go.
+ */
+export type TextEncoder = (text: string, segmentStart: boolean, out: number[]) => void;
+
+export interface FragmentOptions {
+  /** Where a dummy prefix may go (see `TokenizerSettings.prefixScope`); default `"text"`. */
+  prefixScope?: PrefixScope;
+  /** Under the `"text"` scope: the id to emit when the text starts with a cut-out token (the lone `▁`
+   * SentencePiece puts before it). */
+  leadingPrefixId?: number;
+}
 
 /**
- * Encodes `text` with `encodeText`, first cutting out special tokens when `splitSpecial` is given
+ * Encodes `text` with `encodeText`, first cutting out added/special tokens when `splitSpecial` is given
  * (they become their own ids and the text between them is encoded separately).
  */
 export function encodeFragments(
   text: string,
   splitSpecial: ((text: string) => Fragment[]) | undefined,
   encodeText: TextEncoder,
+  options: FragmentOptions = {},
 ): number[] {
   const out: number[] = [];
   if (splitSpecial === undefined) {
     encodeText(text, true, out);
     return out;
   }
-  let atStart = true;
+  const scope = options.prefixScope ?? "text";
+  let segmentStart = true;
   for (const fragment of splitSpecial(text)) {
-    if ("id" in fragment) out.push(fragment.id);
-    else encodeText(fragment.text, atStart, out);
-    atStart = false;
+    if ("id" in fragment) {
+      if (scope === "text" && segmentStart && out.length === 0 && options.leadingPrefixId !== undefined) {
+        out.push(options.leadingPrefixId);
+      }
+      out.push(fragment.id);
+      segmentStart = scope === "segment";
+    } else {
+      encodeText(fragment.text, segmentStart, out);
+      segmentStart = false;
+    }
   }
   return out;
 }

@@ -64,7 +64,7 @@ export function createWordPieceEncoder(vocabulary: Vocabulary, options: EncodeOp
   const initial = (piece: string): string => (ggufStyle ? `\u2581${piece}` : piece);
   const continuation = (piece: string): string => (ggufStyle ? piece : `##${piece}`);
   const unknown = vocabulary.special.unk ?? vocabulary.special.unknown ?? ids.get("[UNK]") ?? 0;
-  const splitSpecial = options.parseSpecial ? createSpecialSplitter(vocabulary) : undefined;
+  const splitSpecial = createSpecialSplitter(vocabulary, options.parseSpecial === true);
 
   const encodeWord = (word: string, out: number[]): void => {
     const chars = [...word];

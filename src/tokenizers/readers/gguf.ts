@@ -40,6 +40,12 @@ const SPECIAL_KEYS: Record<string, string> = {
   eom_token_id: "eom",
 };
 
+/**
+ * Special-id values that mean "no such token": llama.cpp's LLAMA_TOKEN_NULL is -1, which its converters
+ * wrote as uint32 0xFFFFFFFF (e.g. `padding_token_id` in llama.cpp's stories260K.gguf), or as int32 -1.
+ */
+const NO_TOKEN: ReadonlySet<number> = new Set([0xffffffff, -1]);
+
 function modelKind(model: string, scores: Float32Array | undefined): TokenizerModelKind {
   if (model === "gpt2") return "bpe";
   if (model === "bert") return "wordpiece";
@@ -96,10 +102,15 @@ export function vocabularyFromGguf(header: GgufHeader): Vocabulary {
     return kind;
   });
   const special: Record<string, number> = {};
+  const none = new Set<string>();
   for (const [key, role] of Object.entries(SPECIAL_KEYS)) {
     const field = `tokenizer.ggml.${key}`;
     const id = getInteger(header, field);
     if (id === undefined) continue;
+    if (NO_TOKEN.has(id)) {
+      none.add(role);
+      continue;
+    }
     if (id < 0 || id >= tokens.length) {
       throw new FormatError(`id ${id} is outside the ${tokens.length}-token vocabulary`, { file, field });
     }
@@ -117,7 +128,7 @@ export function vocabularyFromGguf(header: GgufHeader): Vocabulary {
     scores,
     kinds,
     merges: getStringArray(header, "tokenizer.ggml.merges"),
-    special: guessSpecialRoles(tokens, kinds, special),
+    special: guessSpecialRoles(tokens, kinds, special, none),
     preTokenizer: getString(header, "tokenizer.ggml.pre"),
     settings: {
       ...(model === "llama" ? { byteFallback: kinds.includes("byte") } : {}),

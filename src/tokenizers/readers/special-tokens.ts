@@ -25,12 +25,14 @@ const ROLE_SPELLINGS: Record<string, readonly string[]> = {
 
 /**
  * Fill roles that `special` lacks from conventional spellings among tokens that are special
- * (control, unknown or user-defined), and the `unk` role from the first `unknown` token.
+ * (control, unknown or user-defined), and the `unk` role from the first `unknown` token. Roles in
+ * `none` were declared absent by the file and are not guessed.
  */
 export function guessSpecialRoles(
   tokens: readonly string[],
   kinds: readonly TokenKind[],
   special: Record<string, number>,
+  none: ReadonlySet<string> = new Set(),
 ): Record<string, number> {
   const result = { ...special };
   const byText = new Map<string, number>();
@@ -41,12 +43,12 @@ export function guessSpecialRoles(
       if (!byText.has(text)) byText.set(text, id);
     }
   }
-  if (result.unk === undefined) {
+  if (result.unk === undefined && !none.has("unk")) {
     const unk = kinds.indexOf("unknown");
     if (unk >= 0) result.unk = unk;
   }
   for (const [role, spellings] of Object.entries(ROLE_SPELLINGS)) {
-    if (result[role] !== undefined) continue;
+    if (result[role] !== undefined || none.has(role)) continue;
     for (const spelling of spellings) {
       const id = byText.get(spelling);
       if (id !== undefined) {

@@ -5,7 +5,14 @@
  * An optional `tokenizer_config.json` beside it names the special tokens by role.
  */
 import { FormatError } from "../../errors.js";
-import type { TokenConvention, TokenizerModelKind, TokenKind, Vocabulary } from "../vocabulary.js";
+import { ASCII_AND_UNICODE_PUNCTUATION, GPT2 } from "../encode/pre-tokenizers.js";
+import type {
+  TokenConvention,
+  TokenizerModelKind,
+  TokenizerSettings,
+  TokenKind,
+  Vocabulary,
+} from "../vocabulary.js";
 import { MAX_MERGES, MAX_TOKENIZER_JSON_BYTES, MAX_VOCABULARY_TOKENS } from "./limits.js";
 import { readCappedFile } from "./read-capped.js";
 import { bytePieceValue, guessSpecialRoles } from "./special-tokens.js";
@@ -95,15 +102,53 @@ function findPattern(value: unknown, depth: number): string | undefined {
   return undefined;
 }
 
+/**
+ * The split patterns of a byte-level pre-tokenizer, in order, as Hugging Face applies them: `Split`
+ * (behavior `Isolated`, not inverted), `Digits` (`\p{N}` one by one or in runs), `Punctuation`
+ * (behavior `Contiguous`), `ByteLevel` with `use_regex` (GPT-2's pattern). Undefined when any step is
+ * something else (the encoder then goes by the pre-tokenizer's name).
+ */
+function splitPatterns(value: unknown): string[] | undefined {
+  const steps = isObject(value) && value.type === "Sequence" ? value.pretokenizers : [value];
+  if (!Array.isArray(steps) || steps.length === 0 || steps.length > 16) return undefined;
+  const patterns: string[] = [];
+  for (const step of steps) {
+    if (!isObject(step)) return undefined;
+    if (step.type === "ByteLevel") {
+      if (step.use_regex !== false) patterns.push(GPT2);
+      continue;
+    }
+    if (step.type === "Digits") {
+      patterns.push(step.individual_digits === true ? String.raw`\p{N}` : String.raw`\p{N}+`);
+      continue;
+    }
+    if (step.type === "Punctuation" && (step.behavior ?? "Contiguous") === "Contiguous") {
+      patterns.push(ASCII_AND_UNICODE_PUNCTUATION);
+      continue;
+    }
+    if (step.type !== "Split" || step.behavior !== "Isolated" || step.invert === true) return undefined;
+    const pattern = isObject(step.pattern) ? step.pattern : {};
+    if (typeof pattern.Regex === "string") patterns.push(pattern.Regex);
+    else if (typeof pattern.String === "string")
+      patterns.push(pattern.String.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    else return undefined;
+  }
+  return patterns.length === 0 ? undefined : patterns;
+}
+
 interface ModelTable {
   kind: TokenizerModelKind;
   /** id → token */
   byId: Map<number, string>;
+  /** How many tokens the model itself holds (HF `Model::get_vocab_size`): added tokens with new content
+   * are numbered from here. */
+  entries: number;
   scores: Map<number, number> | undefined;
   merges: string[] | undefined;
   unkToken: string | undefined;
   unkId: number | undefined;
   byteFallback: boolean;
+  ignoreMerges: boolean;
 }
 
 function checkId(file: string, field: string, id: unknown): number {
@@ -146,25 +191,31 @@ function readModel(file: string, model: unknown): ModelTable {
   const byteFallback = model.byte_fallback === true;
   const unkToken = typeof model.unk_token === "string" ? model.unk_token : undefined;
   if (type === "BPE" || (type === undefined && model.merges !== undefined)) {
+    const byId = readVocabObject(file, model.vocab);
     return {
       kind: "bpe",
-      byId: readVocabObject(file, model.vocab),
+      byId,
+      entries: byId.size,
       scores: undefined,
       merges: readMerges(file, model.merges),
       unkToken,
       unkId: undefined,
       byteFallback,
+      ignoreMerges: model.ignore_merges === true,
     };
   }
   if (type === "WordPiece" || type === "WordLevel") {
+    const byId = readVocabObject(file, model.vocab);
     return {
       kind: "wordpiece",
-      byId: readVocabObject(file, model.vocab),
+      byId,
+      entries: byId.size,
       scores: undefined,
       merges: undefined,
       unkToken,
       unkId: undefined,
       byteFallback: false,
+      ignoreMerges: false,
     };
   }
   if (type === "Unigram") {
@@ -185,7 +236,17 @@ function readModel(file: string, model: unknown): ModelTable {
       model.unk_id === null || model.unk_id === undefined
         ? undefined
         : checkId(file, "model.unk_id", model.unk_id);
-    return { kind: "unigram", byId, scores, merges: undefined, unkToken: undefined, unkId, byteFallback };
+    return {
+      kind: "unigram",
+      byId,
+      entries: byId.size,
+      scores,
+      merges: undefined,
+      unkToken: undefined,
+      unkId,
+      byteFallback,
+      ignoreMerges: false,
+    };
   }
   return fail(
     file,
@@ -206,30 +267,120 @@ function configRoles(config: unknown): Record<string, string> {
   return roles;
 }
 
+interface AddedToken {
+  content: string;
+  special: boolean;
+  /** The id the file writes beside the token. */
+  declared: number;
+}
+
+function readAddedTokens(file: string, added: unknown): AddedToken[] {
+  if (added === undefined || added === null) return [];
+  if (!Array.isArray(added)) fail(file, "added_tokens", "expected an array");
+  if (added.length > MAX_VOCABULARY_TOKENS)
+    fail(file, "added_tokens", `more than ${MAX_VOCABULARY_TOKENS} tokens`);
+  return added.map((token, index) => {
+    if (!isObject(token) || typeof token.content !== "string") {
+      fail(file, `added_tokens[${index}]`, "expected { id, content, special }");
+    }
+    return {
+      content: token.content,
+      special: token.special === true,
+      declared: checkId(file, `added_tokens[${index}].id`, token.id),
+    };
+  });
+}
+
+/**
+ * Give the added tokens their ids the way Hugging Face tokenizers does when it loads a tokenizer.json
+ * (`TokenizerImpl` deserialization → `AddedVocabulary::add_tokens`): the id follows from the content,
+ * not from the `id` the file writes. Content the model vocabulary (or an earlier added token) already
+ * holds keeps that id; new content takes the next id from the model's token count up. Where that id is
+ * also a model id, the added token wins it (HF decodes the id as the added token). Every id that differs
+ * from the declared one, and every model token displaced, is reported in `notes`.
+ */
+function placeAddedTokens(
+  table: ModelTable,
+  added: readonly AddedToken[],
+  notes: string[],
+): Map<number, TokenKind> {
+  const modelIds = new Map<string, number>();
+  for (const [id, token] of table.byId) if (!modelIds.has(token)) modelIds.set(token, id);
+  const addedIds = new Map<string, number>();
+  const kinds = new Map<number, TokenKind>();
+  let nextId = table.entries;
+  added.forEach((token, index) => {
+    if (token.content === "") return;
+    const known = addedIds.get(token.content) ?? modelIds.get(token.content);
+    const id = known ?? nextId++;
+    const where = `added_tokens[${index}] ${JSON.stringify(token.content)}`;
+    if (id !== token.declared) {
+      const holder = table.byId.get(token.declared);
+      const held = holder === undefined ? "" : ` (the vocabulary's ${JSON.stringify(holder)})`;
+      notes.push(
+        known === undefined
+          ? `${where} declares id ${token.declared}${held}; Hugging Face tokenizers gives it id ${id}, the next id after the model's ${table.entries} tokens (an added token's id follows from its content; the declared id is only checked)`
+          : `${where} declares id ${token.declared}${held}; Hugging Face tokenizers gives it id ${id}, where the vocabulary already holds it`,
+      );
+    }
+    const displaced = table.byId.get(id);
+    if (displaced !== undefined && displaced !== token.content) {
+      notes.push(
+        `${where} takes id ${id} from the vocabulary's ${JSON.stringify(displaced)} (Hugging Face tokenizers decodes id ${id} as the added token)`,
+      );
+    }
+    addedIds.set(token.content, id);
+    table.byId.set(id, token.content);
+    kinds.set(id, token.special ? "control" : "user-defined");
+  });
+  return kinds;
+}
+
+function patternSettings(value: unknown): Pick<TokenizerSettings, "splitPatterns"> {
+  const patterns = splitPatterns(value);
+  return patterns === undefined ? {} : { splitPatterns: patterns };
+}
+
+/** Dummy-prefix settings stated by a Prepend normalizer or a Metaspace pre-tokenizer. */
+function prefixSettings(json: Json): Pick<TokenizerSettings, "addDummyPrefix" | "prefixScope"> {
+  if (componentTypes(json.normalizer).includes("Prepend")) {
+    // The normalizer runs on every segment the added tokens leave.
+    return { addDummyPrefix: true, prefixScope: "segment" };
+  }
+  const metaspace = findComponent(json.pre_tokenizer, "Metaspace", 0);
+  if (metaspace === undefined) return {};
+  const scheme = metaspace.prepend_scheme;
+  if (scheme === "never") return { addDummyPrefix: false };
+  if (scheme === "first") return { addDummyPrefix: true, prefixScope: "text" };
+  if (scheme === "always") return { addDummyPrefix: true, prefixScope: "segment" };
+  // Files written before prepend_scheme existed say add_prefix_space (default true), on every segment.
+  return { addDummyPrefix: metaspace.add_prefix_space !== false, prefixScope: "segment" };
+}
+
+function findComponent(value: unknown, type: string, depth: number): Json | undefined {
+  if (!isObject(value) || depth > 8) return undefined;
+  if (value.type === type) return value;
+  for (const key of ["pretokenizers", "normalizers"]) {
+    const children = value[key];
+    if (!Array.isArray(children)) continue;
+    for (const child of children) {
+      const found = findComponent(child, type, depth + 1);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Build a Vocabulary from a parsed tokenizer.json (and optionally its tokenizer_config.json).
- * Ids no token claims (gaps) read as `""` of kind `unused`.
+ * Ids no token claims (gaps) read as `""` of kind `unused`. Added tokens are placed by Hugging Face's
+ * rule (see `placeAddedTokens`); what that changed is listed in `notes`.
  */
 export function parseTokenizerJson(json: unknown, file: string, config?: unknown): Vocabulary {
   if (!isObject(json)) fail(file, "", "expected a JSON object");
   const table = readModel(file, json.model);
-  const addedKinds = new Map<number, TokenKind>();
-  const added = json.added_tokens ?? [];
-  if (!Array.isArray(added)) fail(file, "added_tokens", "expected an array");
-  if (added.length > MAX_VOCABULARY_TOKENS)
-    fail(file, "added_tokens", `more than ${MAX_VOCABULARY_TOKENS} tokens`);
-  added.forEach((token, index) => {
-    if (!isObject(token) || typeof token.content !== "string") {
-      fail(file, `added_tokens[${index}]`, "expected { id, content, special }");
-    }
-    const id = checkId(file, `added_tokens[${index}].id`, token.id);
-    const existing = table.byId.get(id);
-    if (existing !== undefined && existing !== token.content) {
-      fail(file, `added_tokens[${index}]`, `id ${id} is ${JSON.stringify(existing)} in model.vocab`);
-    }
-    table.byId.set(id, token.content);
-    addedKinds.set(id, token.special === true ? "control" : "user-defined");
-  });
+  const notes: string[] = [];
+  const addedKinds = placeAddedTokens(table, readAddedTokens(file, json.added_tokens), notes);
   let size = 0;
   for (const id of table.byId.keys()) size = Math.max(size, id + 1);
   if (size === 0) fail(file, "model.vocab", "the vocabulary is empty");
@@ -263,10 +414,11 @@ export function parseTokenizerJson(json: unknown, file: string, config?: unknown
     if (id !== undefined) special[role] = id;
   }
   const normalizerTypes = componentTypes(json.normalizer);
+  const convention = detectConvention(json, table.kind, tokens);
   return {
     source: { file, format: "tokenizer.json" },
     model: table.kind,
-    convention: detectConvention(json, table.kind, tokens),
+    convention,
     tokens,
     scores,
     kinds,
@@ -276,7 +428,11 @@ export function parseTokenizerJson(json: unknown, file: string, config?: unknown
     settings: {
       byteFallback: table.byteFallback,
       ...(normalizerTypes.length === 0 ? {} : { normalizer: normalizerTypes.join("+") }),
+      ...prefixSettings(json),
+      ...(convention === "byte-level" ? patternSettings(json.pre_tokenizer) : {}),
+      ...(table.kind === "bpe" ? { ignoreMerges: table.ignoreMerges } : {}),
     },
+    ...(notes.length === 0 ? {} : { notes }),
   };
 }
 

@@ -2,8 +2,10 @@
  * Compact fingerprints of a vocabulary, computed the same way for the built-in reference families
  * (by scripts/gen-reference-tokenizers.ts) and for a file being identified:
  *
- * - hashes of consecutive id blocks: which id ranges hold exactly the same tokens (same-id prefix,
- *   extension with ids kept);
+ * - hashes of consecutive id blocks over the ordinary part (ids up to the last normal or byte token):
+ *   which id ranges hold exactly the same tokens (same-id prefix, extension, edits in place);
+ * - a hash of the special/added tokens after the ordinary part, kept apart so that a file that carries
+ *   no special tokens (a tiktoken rank file) or renames them still matches the family's ordinary ids;
  * - a bottom-k sample: the tokens whose content hashes lowest, with their ids. Whether they occur in
  *   another vocabulary, and at which ids, survives appended tokens and renumbering;
  * - a hash of the whole token set (order-free) and the special tokens.
@@ -12,7 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import { tokenKeys } from "../token-bytes.js";
-import type { Vocabulary } from "../vocabulary.js";
+import type { TokenKind, Vocabulary } from "../vocabulary.js";
 
 /** Ids per block hash: 512 keeps a 262k vocabulary's fingerprint near 6 KB. */
 export const FINGERPRINT_BLOCK = 512;
@@ -23,8 +25,12 @@ const MAX_LISTED_SPECIALS = 24;
 
 export interface VocabularyFingerprint {
   size: number;
-  /** Hash of ids [i·B, min((i+1)·B, size)), 8 hex digits each. */
+  /** 1 + the last id holding a normal or byte token: ids from here on hold special or added tokens. */
+  ordinarySize: number;
+  /** Hash of ids [i·B, min((i+1)·B, ordinarySize)), 8 hex digits each. */
   blocks: string[];
+  /** Hash of ids [ordinarySize, size): the special and added tokens at the end. */
+  tailHash: string;
   /** Hash of the sorted set of non-empty token keys. */
   setHash: string;
   /** Bottom-k sample: [id, key] pairs ordered by key hash. */
@@ -55,12 +61,21 @@ export function rangeHash(keys: readonly string[], start: number, end: number): 
   return hash.digest("hex").slice(0, 8);
 }
 
-export function blockHashes(keys: readonly string[]): string[] {
+/** Block hashes of ids [0, end). */
+export function blockHashes(keys: readonly string[], end = keys.length): string[] {
   const blocks: string[] = [];
-  for (let start = 0; start < keys.length; start += FINGERPRINT_BLOCK) {
-    blocks.push(rangeHash(keys, start, Math.min(keys.length, start + FINGERPRINT_BLOCK)));
+  for (let start = 0; start < end; start += FINGERPRINT_BLOCK) {
+    blocks.push(rangeHash(keys, start, Math.min(end, start + FINGERPRINT_BLOCK)));
   }
   return blocks;
+}
+
+/** 1 + the last id holding a normal or byte token (0 when none does). */
+export function ordinaryEnd(kinds: readonly TokenKind[]): number {
+  for (let id = kinds.length - 1; id >= 0; id--) {
+    if (kinds[id] === "normal" || kinds[id] === "byte") return id + 1;
+  }
+  return 0;
 }
 
 /** Keys with their lowest-hash sample, first id of each distinct key. */
@@ -83,9 +98,12 @@ export function fingerprintKeys(keys: readonly string[], vocabulary: Vocabulary)
     if ((kind === "control" || kind === "user-defined") && key !== "") specials.push(key);
   });
   const set = [...new Set(keys.filter((key) => key !== ""))].sort();
+  const ordinarySize = ordinaryEnd(vocabulary.kinds);
   return {
     size: keys.length,
-    blocks: blockHashes(keys),
+    ordinarySize,
+    blocks: blockHashes(keys, ordinarySize),
+    tailHash: rangeHash(keys, ordinarySize, keys.length),
     setHash: rangeHash(set, 0, set.length),
     sample: bottomSample(keys),
     specials: specials.slice(0, MAX_LISTED_SPECIALS),

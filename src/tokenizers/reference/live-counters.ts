@@ -6,7 +6,7 @@ import { UsageError } from "../../errors.js";
 import type { TokenCounter } from "../counter.js";
 
 interface TiktokenModule {
-  encode(text: string, options: { disallowedSpecial: Set<string> }): number[];
+  encode(text: string, options: { disallowedSpecial?: Set<string>; allowedSpecial?: "all" }): number[];
   decode(ids: number[]): string;
 }
 
@@ -20,7 +20,8 @@ const TIKTOKEN_MODULES: Record<string, () => Promise<TiktokenModule>> = {
 /** Families `loadLiveTokenEncoder` can encode without a vocabulary file. */
 export const LIVE_FAMILIES: readonly string[] = Object.keys(TIKTOKEN_MODULES);
 
-/** Encodes text to token ids; special-token strings in the text are encoded as plain text. */
+/** Encodes text to token ids; special-token strings in the text are encoded as plain text unless the
+ * encoder was loaded with `parseSpecial`. */
 export interface LiveEncoder {
   family: string;
   encode(text: string): number[];
@@ -28,7 +29,7 @@ export interface LiveEncoder {
   piece(id: number): string;
 }
 
-export async function loadLiveTokenEncoder(family: string): Promise<LiveEncoder> {
+export async function loadLiveTokenEncoder(family: string, parseSpecial = false): Promise<LiveEncoder> {
   const load = TIKTOKEN_MODULES[family];
   if (load === undefined) {
     throw new UsageError(`no built-in encoder for family '${family}' (have: ${LIVE_FAMILIES.join(", ")})`, {
@@ -39,7 +40,8 @@ export async function loadLiveTokenEncoder(family: string): Promise<LiveEncoder>
   const plain = new Set<string>();
   return {
     family,
-    encode: (text) => module.encode(text, { disallowedSpecial: plain }),
+    encode: (text) =>
+      module.encode(text, parseSpecial ? { allowedSpecial: "all" } : { disallowedSpecial: plain }),
     piece: (id) => module.decode([id]),
   };
 }

@@ -887,7 +887,7 @@ export const UNIT_COUNTS: UnitCountTable = {
       "code-c-include": [7, 14, 21, 28],
       "code-c-for": [14, 28, 42, 56],
       "code-html": [3, 6, 9, 12],
-      "code-indent-return": [3, 6, 9, 12],
+      "code-indent-return": [3, 7, 11, 15],
       "rare-contour-integral": [2, 4, 6, 8],
       "rare-fraktur": [28, 57, 86, 115],
       "rare-runic": [9, 19, 29, 39],

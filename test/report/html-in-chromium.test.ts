@@ -1,0 +1,160 @@
+/**
+ * The HTML report as a reader sees it: one real `lineage compare --json --html` run, the page opened in
+ * headless Chromium, and every figure the page shows (headline, layer table, chart dots read back from
+ * their drawn position against the axis ticks, vocabulary bar) compared with the JSON of the same run,
+ * and with the terminal output of the same pair. Skips when Chromium is absent outside CI.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { chromiumAvailable, launchChromium } from "../../scripts/chromium.js";
+import type { CompareResult } from "../../src/compare/result.js";
+import { fixture, runLineage } from "../helpers.js";
+
+const available = chromiumAvailable();
+if (!available && process.env.CI) throw new Error("CI must install chromium (.ci/run does)");
+const skip = available ? false : "chromium is not installed (/usr/bin/chromium)";
+
+/** A displayed p-value read back: `< 1e-300` → bound, `3.2e-9` / `0.32` → value with its rounding. */
+function readP(text: string): { upper: number; lower: number } {
+  const bound = /^< (\S+)$/.exec(text);
+  if (bound) return { upper: Number(bound[1]), lower: 0 };
+  const value = Number(text);
+  assert.ok(Number.isFinite(value), `a number: ${text}`);
+  const [mantissa, exponent] = text.split("e");
+  const decimals = (mantissa!.split(".")[1] ?? "").length;
+  const half = 0.5 * 10 ** (-decimals + (exponent === undefined ? 0 : Number(exponent)));
+  return { upper: value + half, lower: value - half };
+}
+
+function assertShows(text: string, value: number, what: string): void {
+  const { lower, upper } = readP(text.trim());
+  assert.ok(
+    value >= lower - 1e-12 && value <= upper + 1e-12,
+    `${what}: page shows ${text}, JSON has ${value}`,
+  );
+}
+
+test("the compare page shows the figures of the JSON of the same run", { skip }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), "lineage-chromium-"));
+  after(() => rm(dir, { recursive: true, force: true }));
+  const htmlPath = join(dir, "report.html");
+  const pair = [fixture("zoo", "b-yi"), fixture("zoo", "base-a")];
+  const [run, terminal] = await Promise.all([
+    runLineage(["compare", ...pair, "--json", "--html", htmlPath]),
+    runLineage(["compare", ...pair]),
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const result = JSON.parse(run.stdout) as CompareResult;
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
+    await page.goto(pathToFileURL(htmlPath).href);
+
+    // Headline.
+    assert.equal((await page.textContent('[data-figure="verdict"]'))?.trim(), result.verdict);
+    const pText = (await page.textContent('[data-figure="pValue"]'))!.trim();
+    assertShows(pText, result.pValue, "headline p-value");
+    assert.match(
+      terminal.stdout,
+      new RegExp(`p-value under independence ${pText.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+    );
+    if (result.zScore !== null) {
+      const z = Number((await page.textContent('[data-figure="zScore"]'))!.trim());
+      assert.ok(Math.abs(z - result.zScore) <= 0.05, `z ${z} vs ${result.zScore}`);
+    }
+    if (result.changes.unchangedShare !== null) {
+      const shown = (await page.textContent('[data-figure="unchangedShare"]'))!.trim();
+      const percent = Number(/[\d.]+/.exec(shown)![0]);
+      assert.ok(Math.abs(percent - 100 * result.changes.unchangedShare) <= 0.05 + 1e-9, `${shown}`);
+    }
+
+    // Layer table: the JSON's per-layer evidence, value and p-value, row for row.
+    const layers = result.evidence
+      .filter((item) => /^layer \d+$/.test(item.component) && typeof item.value === "number")
+      .map((item) => ({
+        layer: Number(item.component.slice(6)),
+        value: item.value as number,
+        p: item.pValue,
+      }));
+    assert.ok(layers.length > 0, "the run has per-layer evidence");
+    const rows = await page.$$eval("table.layers tbody tr", (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")),
+    );
+    assert.equal(rows.length, layers.length);
+    rows.forEach((row, i) => {
+      assert.equal(Number(row[0]), layers[i]!.layer);
+      assert.ok(
+        Math.abs(Number(row[2]) - layers[i]!.value) <= 0.0005 + 1e-12,
+        `layer ${row[0]} value ${row[2]}`,
+      );
+      if (layers[i]!.p !== undefined) assertShows(row[3]!, layers[i]!.p!, `layer ${row[0]} p-value`);
+      // The terminal's table row for this layer shows the same two strings.
+      assert.match(
+        terminal.stdout,
+        new RegExp(
+          `^\\s*${row[0]}\\s+\\S+\\s+${row[2]!.replace(".", "\\.")}\\s+${row[3]!.replace(/[.+]/g, "\\$&")}$`,
+          "m",
+        ),
+      );
+    });
+
+    // Chart: read each dot's value back from its drawn position, against the drawn tick labels.
+    const chart = page.locator("svg.chart").first();
+    const ticks = await chart.locator("text.y-tick").evaluateAll((nodes) =>
+      nodes.map((n) => {
+        const box = (
+          n as unknown as { getBoundingClientRect(): { top: number; height: number } }
+        ).getBoundingClientRect();
+        return { value: Number(n.textContent), y: box.top + box.height / 2 };
+      }),
+    );
+    assert.ok(ticks.length >= 3);
+    for (const t of ticks)
+      assert.ok(
+        Math.abs(t.value * 4 - Math.round(t.value * 4)) < 1e-9 ||
+          Math.abs(t.value * 10 - Math.round(t.value * 10)) < 1e-9,
+        `round tick ${t.value}`,
+      );
+    const [top, bottom] = [ticks.at(-1)!, ticks[0]!];
+    const perPixel = (top.value - bottom.value) / (top.y - bottom.y);
+    const dots = await chart.locator("circle.dot").evaluateAll((nodes) =>
+      nodes.map((n) => {
+        const box = (
+          n as unknown as { getBoundingClientRect(): { top: number; height: number } }
+        ).getBoundingClientRect();
+        return box.top + box.height / 2;
+      }),
+    );
+    assert.equal(dots.length, layers.length, "one dot per table row");
+    dots.forEach((y, i) => {
+      const drawn = bottom.value + (y - bottom.y) * perPixel;
+      assert.ok(
+        Math.abs(drawn - layers[i]!.value) <= Math.abs(perPixel) * 2,
+        `dot ${i}: drawn ${drawn}, JSON ${layers[i]!.value}`,
+      );
+    });
+
+    // Vocabulary: the legend's counts are the JSON's parts, and the bar is never wider than the union.
+    const vocabulary = result.changes.vocabulary;
+    if (vocabulary !== null) {
+      const legend = await page.locator("text.legend").allTextContents();
+      const count = (label: string) =>
+        Number(
+          legend
+            .find((t) => t.startsWith(label))!
+            .split(": ")[1]!
+            .replace(/,/g, ""),
+        );
+      assert.equal(count("shared, same id"), vocabulary.kept - vocabulary.reordered);
+      assert.equal(count("shared, other id"), vocabulary.reordered);
+      assert.equal(count("only in the suspect"), vocabulary.added);
+      assert.equal(count("only in the reference"), vocabulary.removed);
+    }
+  } finally {
+    await browser.close();
+  }
+});
