@@ -1,6 +1,8 @@
 /**
- * `npm run bench:hub`: what share of a Hub model's bytes a compare fetches. Generates a ~1B-parameter
- * Llama-style BF16 pair (reference, and the reference plus noise), serves both from the Hub stand-in on
+ * `npm run bench:hub -- [--preset tinyllama] [--layers N] [--noise RATIO] [--dir D] [--keep]`: what
+ * share of a Hub model's bytes a compare fetches. Generates a pair of the preset's shape (default
+ * tinyllama, 1.1B parameters, BF16) with the compare benchmark's generator (scripts/bench/
+ * generate-model.ts): a reference and the reference plus noise; serves both from the Hub stand-in on
  * 127.0.0.1 (API, 302 to a CDN origin, 206 ranges: test/hub/stand-in.ts), and runs
  *   1. compare(hub suspect, hub reference), fresh cache,
  *   2. compare(hub suspect, local reference), fresh cache,
@@ -17,7 +19,9 @@ import { parseArgs } from "node:util";
 import { compareModels } from "../src/compare/compare-models.js";
 import { emptyTraffic, sharedTraffic } from "../src/hub/traffic.js";
 import { folderFiles, repoOf, type StandInFile, startStandIn } from "../test/hub/stand-in.js";
-import { INIT_STD, plan, SHAPE_OPTIONS, type Shape, shapeFrom, writeModel } from "./bench/generate-llama.js";
+import { type ModelShape, PRESETS, parameterCount } from "./bench/blueprint.js";
+import { ModelWriter } from "./bench/generate-model.js";
+import { Generator } from "./bench/generator-wasm.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const LLAMA2_TOKENIZER = join(root, "..", "shared", "real", "stories260k", "tokenizer.model");
@@ -38,13 +42,30 @@ function resetTraffic(): void {
 const gb = (bytes: number) => (bytes / 1e9).toFixed(3);
 
 async function main() {
-  const { values } = parseArgs({ options: SHAPE_OPTIONS });
-  const llama2 = existsSync(LLAMA2_TOKENIZER);
-  const shape: Shape = shapeFrom(values, llama2 ? undefined : 3000);
-  const params = plan(shape).reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
+  const { values } = parseArgs({
+    options: {
+      preset: { type: "string", default: "tinyllama" },
+      layers: { type: "string" },
+      noise: { type: "string", default: "0.1" },
+      dir: { type: "string" },
+      keep: { type: "boolean", default: false },
+    },
+  });
+  const preset = PRESETS[values.preset!];
+  if (preset === undefined || preset.shape.architecture !== "llama") {
+    throw new Error(
+      "usage: npm run bench:hub -- [--preset zoo|tinyllama|llama7b] [--layers N] [--noise RATIO] [--dir D] [--keep]",
+    );
+  }
+  const shape: ModelShape = {
+    ...preset.shape,
+    layers: values.layers === undefined ? preset.shape.layers : Number(values.layers),
+  };
+  const tokenizer = existsSync(LLAMA2_TOKENIZER) ? LLAMA2_TOKENIZER : SMALL_TOKENIZER;
+  const params = parameterCount(shape);
   console.log(
-    `hub bench: ${(params / 1e9).toFixed(3)}B parameters, BF16 (${gb(params * 2)} GB per model), ` +
-      `load average ${loadavg()
+    `hub bench, preset ${values.preset}, ${shape.layers} layers: ${(params / 1e9).toFixed(3)}B parameters, BF16 ` +
+      `(${gb(params * 2)} GB per model), load average ${loadavg()
         .map((x) => x.toFixed(1))
         .join(" ")}`,
   );
@@ -53,9 +74,12 @@ async function main() {
   try {
     const reference = join(dir, "reference");
     const suspect = join(dir, "suspect");
-    const tokenizer = llama2 ? LLAMA2_TOKENIZER : SMALL_TOKENIZER;
-    await writeModel(reference, shape, tokenizer, 1);
-    await writeModel(suspect, shape, tokenizer, 1, { std: Number(values.noise) * INIT_STD, seed: 7 });
+    const generator = await Generator.create();
+    await new ModelWriter(generator, shape, { seed: 1 }).write(reference, tokenizer);
+    await new ModelWriter(generator, shape, {
+      seed: 1,
+      noise: { ratio: Number(values.noise), seed: 7 },
+    }).write(suspect, tokenizer);
     const hub = await startStandIn({
       "bench/reference": repoOf(await diskRepo(reference)),
       "bench/suspect": repoOf(await diskRepo(suspect)),

@@ -4,6 +4,7 @@
  *
  * Canonical names (weights have no suffix; biases end in `.bias`):
  *   embed                      token embedding            [vocab, hidden]
+ *   pos_embed                  learned position embedding [positions, hidden] (GPT-2 `wpe`)
  *   lm_head                    output projection          [vocab, hidden]
  *   final_norm                 final norm weight          [hidden]
  *   layers.{i}.attn_norm       norm before attention      [hidden]
@@ -15,6 +16,8 @@
  *   layers.{i}.moe.router      router                     [experts, hidden]
  *   layers.{i}.moe.experts.{j}.gate|up|down
  * Fused tensors (QKV, gate_up) are split; GPT-2 Conv1D and other transposed storage is transposed back.
+ * Norm gains are the effective multiplier g in y = x·g / rms(x), whatever the stored convention
+ * (Gemma's HF checkpoints store g − 1; see conventions/norm-gain.ts).
  */
 import type { ArchitectureSummary } from "../architecture/summary.js";
 import type { ModelSource } from "../formats/model-source.js";
@@ -40,7 +43,10 @@ export type LayoutTransform =
   /** Rows viewed as (heads, parts, rows per part): take parts `part … part + partCount - 1` (default 1) of
    * every head (or group), e.g. GPT-NeoX QKV (heads, 3, headDim) or Falcon's grouped layout. */
   | { kind: "slice-rows-interleaved"; heads: number; part: number; parts: number; partCount?: number }
-  | { kind: "unpermute-rope"; heads: number };
+  | { kind: "unpermute-rope"; heads: number }
+  /** Add a constant to every value: a stored convention such as Gemma's RMSNorm gain w (y = x·(1+w))
+   * brought to the effective multiplier 1 + w (see conventions/norm-gain.ts). Rows are unchanged. */
+  | { kind: "add"; value: number };
 
 export interface CanonicalTensor {
   canonical: string;
@@ -62,6 +68,9 @@ export interface CanonicalModel {
   tensors: readonly CanonicalTensor[];
   /** Stored tensors no rule recognised: kept and reported, never dropped. */
   unrecognised: readonly TensorInfo[];
+  /** Stored quantization scales (FP8 `weight_scale_inv` blocks, per-channel `weight_scale`): applied when
+   * their weights are read, so canonical tensors are dequantized; not parameters, not unrecognised. */
+  scales: readonly TensorInfo[];
   /** Things a reader should know: config vs tensor-name disagreements, unrecognised tensors, … */
   notes: string[];
   /**

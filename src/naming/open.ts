@@ -9,11 +9,30 @@ import type { ModelSource } from "../formats/model-source.js";
 import { openModel, type ResolveOptions } from "../formats/resolve-model.js";
 import { gatherRows, matrixView, readTensorRows } from "../formats/tensor-store.js";
 import type { CanonicalModel, CanonicalTensor } from "./canonical-model.js";
-import { mapTensorNames } from "./map-names.js";
+import { NORM_GAIN, normGainOffset } from "./conventions/norm-gain.js";
+import { mapTensorNames, type NameMapping } from "./map-names.js";
 import { noWeightsReason } from "./no-weights.js";
 import type { NamingContext } from "./rule.js";
 import { rulesFor } from "./rule-sets.js";
-import { applyTransforms, storedRows } from "./transforms.js";
+import { applyTransforms, applyValueTransforms, storedRows } from "./transforms.js";
+
+/**
+ * Norm gains stored as g − 1 (Gemma-style, see conventions/norm-gain.ts) get `offset` added, so every
+ * canonical norm gain is the effective multiplier; a note says so.
+ */
+function withNormGainConvention(mapping: NameMapping, offset: number): NameMapping {
+  if (offset === 0) return mapping;
+  let count = 0;
+  const tensors = mapping.tensors.map((tensor) => {
+    if (!NORM_GAIN.test(tensor.canonical)) return tensor;
+    count++;
+    return { ...tensor, transforms: [...tensor.transforms, { kind: "add" as const, value: offset }] };
+  });
+  const note =
+    `${count} norm gain(s) stored as w with y = x·(${offset} + w) (config.json model_type): ` +
+    `the canonical view shows the effective multiplier ${offset} + w, as llama.cpp's GGUF stores it`;
+  return { ...mapping, tensors, notes: count === 0 ? mapping.notes : [note, ...mapping.notes] };
+}
 
 /** Build the canonical view of an already opened model source (closing it closes the source's store). */
 export function createCanonicalModel(source: ModelSource): CanonicalModel {
@@ -28,10 +47,15 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
     numHeadsPerLayer: declared.figures.perLayer?.numHeads,
     numKvHeadsPerLayer: declared.figures.perLayer?.numKvHeads,
   };
-  const mapping = mapTensorNames(
-    source.store.tensors,
-    rulesFor(source.format, source.store.tensors),
-    context,
+  const mapping = withNormGainConvention(
+    mapTensorNames(
+      source.store.tensors,
+      rulesFor(source.format, source.store.tensors),
+      context,
+      new Set(source.store.quantizationScales?.values() ?? []),
+    ),
+    // Hugging Face checkpoints (safetensors or PyTorch) store the family's raw gains; GGUF already holds 1 + w.
+    source.format === "gguf" ? 0 : normGainOffset(source.config),
   );
   const summary = summarizeArchitecture(declared, mapping.tensors);
   const byName = new Map<string, CanonicalTensor>(
@@ -63,6 +87,7 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
     architecture: summary.architecture,
     tensors: mapping.tensors,
     unrecognised: mapping.unrecognised,
+    scales: mapping.scales,
     notes: [...(noWeights === undefined ? [] : [noWeights]), ...summary.notes, ...mapping.notes],
     noWeights,
     get: (canonical) => byName.get(canonical),
@@ -76,7 +101,12 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
       const tensor = require(canonical);
       return withContext(tensor, async () => {
         const stored = storedRows(tensor.source.shape, tensor.transforms, rows);
-        if (stored !== undefined) return readTensorRows(source.store, tensor.source.name, stored);
+        if (stored !== undefined) {
+          return applyValueTransforms(
+            await readTensorRows(source.store, tensor.source.name, stored),
+            tensor.transforms,
+          );
+        }
         const all = applyTransforms(
           await source.store.read(tensor.source.name),
           tensor.source.shape,
