@@ -9,10 +9,12 @@ import { type ByteRange, checkRange, type RangeSource } from "../formats/range-s
 import type { HubClient } from "./hub-client.js";
 import { FileRangeCache } from "./range-cache.js";
 
-/** Gap between two wanted ranges read through rather than asked for twice. A request costs a round trip
- * (tens of ms, in which a CDN link moves a few MB) but every byte read through counts against what a
- * compare fetches; 1 MiB keeps row reads of one matrix in few requests without reading whole layers. */
-export const REMOTE_GAP_BYTES = 1024 * 1024;
+/** Gap between two wanted ranges read through rather than asked for twice. Requests run in parallel
+ * (the client's concurrency) and row reads are issued ahead, so a request's round trip mostly overlaps
+ * others; every byte read through, though, counts against what a compare fetches. Measured with
+ * `npm run bench:hub` (docs/hub.md): at 1 MiB a compare's sampled rows of a 1B model pulled whole
+ * matrices; 64 KiB, like a local file's gap, keeps fetches close to what compare reads. */
+export const REMOTE_GAP_BYTES = 64 * 1024;
 
 /** A read at offset 0 (every header read starts there) fetches at least this much: the safetensors
  * JSON and the GGUF key-values follow the first bytes, so one request usually brings the whole header. */

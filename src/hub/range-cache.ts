@@ -49,6 +49,10 @@ function addInterval(ranges: [number, number][], start: number, end: number): [n
 }
 
 export class FileRangeCache {
+  /** Index writes, one after the other (concurrent fetches of one file finish in any order). */
+  private persisting: Promise<void> = Promise.resolve();
+  private writes = 0;
+
   private constructor(
     private readonly indexPath: string,
     private readonly handle: FileHandle,
@@ -120,15 +124,34 @@ export class FileRangeCache {
   }
 
   async write(offset: number, bytes: Uint8Array): Promise<void> {
+    try {
+      await this.store(offset, bytes);
+    } catch (error) {
+      throw new ApiError(
+        `cannot write lineage's cache entry ${this.indexPath} (set LINEAGE_CACHE to a writable folder)`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  private async store(offset: number, bytes: Uint8Array): Promise<void> {
     let done = 0;
     while (done < bytes.byteLength) {
       const { bytesWritten } = await this.handle.write(bytes, done, bytes.byteLength - done, offset + done);
       done += bytesWritten;
     }
     this.index.ranges = addInterval(this.index.ranges, offset, offset + bytes.byteLength);
-    const temporary = `${this.indexPath}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(this.index));
-    await rename(temporary, this.indexPath);
+    const temporary = `${this.indexPath}.${process.pid}.${this.writes++}.tmp`;
+    const snapshot = JSON.stringify(this.index);
+    this.persisting = this.persisting
+      .catch(() => undefined)
+      .then(async () => {
+        await writeFile(temporary, snapshot);
+        await rename(temporary, this.indexPath);
+      });
+    await this.persisting;
   }
 
   async close(): Promise<void> {

@@ -307,3 +307,21 @@ test("an HF cache root (models--org--name/) gives the tokenizer as well as the w
   assert.equal(report.tokenizer.vocabSize, 3000);
   assert.equal(report.tokenizer.file, join(root, "snapshots", sha, "tokenizer.model"));
 });
+
+test("scattered reads of one file: separate concurrent requests, one consistent cache entry", async () => {
+  const env = await environment();
+  const model = await openCanonicalModel("zoo/base-a", { env });
+  const store = model.source.store;
+  // Every fifth tensor: ranges further apart than the merge gap, fetched by concurrent requests.
+  const names = store.tensors.filter((_, i) => i % 5 === 0).map((t) => t.name);
+  const mark0 = hub.log.length;
+  const reads = await Promise.all(names.map((name) => store.read(name)));
+  assert.ok(since(mark0).filter((r) => r.server === "cdn").length > 2);
+  await model.close();
+  const again = await openCanonicalModel("zoo/base-a", { env: { ...env, HF_HUB_OFFLINE: "1" } });
+  const mark = hub.log.length;
+  const cached = await Promise.all(names.map((name) => again.source.store.read(name)));
+  await again.close();
+  assert.equal(since(mark).length, 0);
+  assert.deepEqual(cached, reads);
+});

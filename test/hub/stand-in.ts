@@ -7,14 +7,17 @@
  * Every request is logged (path, range, whether an Authorization header came) for the tests.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 
+/** A file's bytes, or a file on disk served by ranges (benchmarks: multi-GB files stay on disk). */
+export type StandInFile = Uint8Array | { path: string; size: number };
+
 export interface StandInRepo {
   /** Commit sha → files (name → bytes). */
-  commits: Record<string, Record<string, Uint8Array>>;
+  commits: Record<string, Record<string, StandInFile>>;
   /** Branch or tag → commit sha. */
   refs: Record<string, string>;
   /** Only this bearer token may read it (401 without, 403 with another). */
@@ -55,10 +58,21 @@ export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
+function sizeOf(file: StandInFile): number {
+  return file instanceof Uint8Array ? file.byteLength : file.size;
+}
+
+/** The content id of a file (sha256 of its bytes; of path and size for a file on disk). */
+function contentId(file: StandInFile): string {
+  return file instanceof Uint8Array
+    ? sha256(file)
+    : sha256(new TextEncoder().encode(`${file.path}:${file.size}`));
+}
+
 /** A commit sha derived from the files (stable across runs). */
-export function commitOf(files: Record<string, Uint8Array>): string {
+export function commitOf(files: Record<string, StandInFile>): string {
   const hash = createHash("sha1");
-  for (const name of Object.keys(files).sort()) hash.update(name).update(sha256(files[name]!));
+  for (const name of Object.keys(files).sort()) hash.update(name).update(contentId(files[name]!));
   return hash.digest("hex");
 }
 
@@ -76,53 +90,67 @@ export function folderFiles(folder: string): Record<string, Uint8Array> {
 }
 
 /** A repository with one commit, `main` pointing at it. */
-export function repoOf(files: Record<string, Uint8Array>, extra: Partial<StandInRepo> = {}): StandInRepo {
+export function repoOf(files: Record<string, StandInFile>, extra: Partial<StandInRepo> = {}): StandInRepo {
   const sha = commitOf(files);
   return { commits: { [sha]: files }, refs: { main: sha }, ...extra };
 }
 
-function listen(server: Server): Promise<string> {
+function listen(server: Server, port = 0): Promise<string> {
   return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () =>
+    server.listen(port, "127.0.0.1", () =>
       resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
     );
   });
 }
 
+function slice(file: StandInFile, start: number, end: number): Uint8Array {
+  if (file instanceof Uint8Array) return file.subarray(start, end);
+  const out = new Uint8Array(end - start);
+  const fd = openSync(file.path, "r");
+  try {
+    readSync(fd, out, 0, out.byteLength, start);
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
 function sendRange(
   request: IncomingMessage,
   response: ServerResponse,
-  bytes: Uint8Array,
+  file: StandInFile,
   headers: Record<string, string>,
 ): number {
+  const size = sizeOf(file);
   const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? "");
   if (range === null) {
-    response.writeHead(200, { ...headers, "content-length": String(bytes.byteLength) });
-    response.end(Buffer.from(bytes));
-    return bytes.byteLength;
+    response.writeHead(200, { ...headers, "content-length": String(size) });
+    response.end(Buffer.from(slice(file, 0, size)));
+    return size;
   }
   const start = Number(range[1]);
-  const end = range[2] === "" ? bytes.byteLength - 1 : Math.min(Number(range[2]), bytes.byteLength - 1);
-  if (start >= bytes.byteLength || end < start) {
-    response.writeHead(416, { "content-range": `bytes */${bytes.byteLength}` });
+  const end = range[2] === "" ? size - 1 : Math.min(Number(range[2]), size - 1);
+  if (start >= size || end < start) {
+    response.writeHead(416, { "content-range": `bytes */${size}` });
     response.end();
     return 0;
   }
-  const body = bytes.subarray(start, end + 1);
+  const body = slice(file, start, end + 1);
   response.writeHead(206, {
     ...headers,
-    "content-range": `bytes ${start}-${end}/${bytes.byteLength}`,
+    "content-range": `bytes ${start}-${end}/${size}`,
     "content-length": String(body.byteLength),
   });
   response.end(Buffer.from(body));
   return body.byteLength;
 }
 
-export async function startStandIn(repos: Record<string, StandInRepo>): Promise<StandIn> {
+/** Start the Hub (on `port`, default any free port) and its CDN (the next free port). */
+export async function startStandIn(repos: Record<string, StandInRepo>, port?: number): Promise<StandIn> {
   const log: LoggedRequest[] = [];
   const throttles: { fragment: string; count: number; seconds: number }[] = [];
   const hangs: string[] = [];
-  const blobs = new Map<string, Uint8Array>();
+  const blobs = new Map<string, StandInFile>();
   const pending = new Set<ServerResponse>();
   let cdnUrl = "";
 
@@ -208,12 +236,10 @@ export async function startStandIn(repos: Record<string, StandInRepo>): Promise<
         private: repo.token !== undefined,
         gated: repo.gated === true ? "manual" : false,
         cardData: repo.cardData,
-        siblings: Object.entries(files).map(([name, bytes]) => ({
+        siblings: Object.entries(files).map(([name, file]) => ({
           rfilename: name,
-          size: bytes.byteLength,
-          ...(isLfs(name, bytes.byteLength)
-            ? { lfs: { size: bytes.byteLength, sha256: sha256(bytes) } }
-            : {}),
+          size: sizeOf(file),
+          ...(isLfs(name, sizeOf(file)) ? { lfs: { size: sizeOf(file), sha256: contentId(file) } } : {}),
         })),
       });
       response.writeHead(200, { "content-type": "application/json", etag });
@@ -224,14 +250,14 @@ export async function startStandIn(repos: Record<string, StandInRepo>): Promise<
     const name = resolve![3]!;
     const bytes = files[name];
     if (bytes === undefined) return fail(request, response, 404, "EntryNotFound");
-    const headers = { "x-repo-commit": sha, etag: `"${sha256(bytes)}"` };
-    if (isLfs(name, bytes.byteLength)) {
-      const hash = sha256(bytes);
+    const headers = { "x-repo-commit": sha, etag: `"${contentId(bytes)}"` };
+    if (isLfs(name, sizeOf(bytes))) {
+      const hash = contentId(bytes);
       blobs.set(hash, bytes);
       response.writeHead(302, {
         ...headers,
         "x-linked-etag": `"${hash}"`,
-        "x-linked-size": String(bytes.byteLength),
+        "x-linked-size": String(sizeOf(bytes)),
         location: `${cdnUrl}/blobs/${hash}?signature=stand-in`,
       });
       response.end();
@@ -253,7 +279,7 @@ export async function startStandIn(repos: Record<string, StandInRepo>): Promise<
     record("cdn", request, 206, sendRange(request, response, bytes, { etag: `"${hash}"` }));
   });
 
-  const endpoint = await listen(hub);
+  const endpoint = await listen(hub, port);
   cdnUrl = await listen(cdn);
   return {
     endpoint,
