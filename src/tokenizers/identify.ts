@@ -361,7 +361,7 @@ export function describeCandidate(candidate: IdentifyCandidate): string {
       const blocks = candidate.editedRanges.length;
       const appended = sizeDelta > 0 ? `, and ${plural(sizeDelta, "token")} appended` : "";
       return (
-        `${label} vocabulary with tokens replaced in place: ${blocks === 1 ? "one block" : `${blocks} blocks`} of 512 ids differ ` +
+        `${label} vocabulary with tokens replaced in place: ${blocks === 1 ? "one block of 512 ids differs" : `${blocks} blocks of 512 ids differ`} ` +
         `(ids ${rangesText(candidate.editedRanges)}), ${percent(candidate.sameIdShare)} of sampled tokens at their ids${appended}`
       );
     }
