@@ -7,8 +7,9 @@
  * A quoted command is a line `$ lineage ARGS` inside a fenced block; its output is every following line
  * up to the next `$ ` line or the end of the block. A line holding only `…` (or `...`) stands for any number of
  * lines (the lines before it must be the output's first lines, the lines after it its last lines).
- * Tolerated differences, and only these: timings (`1.59 s`), dates (`2026-11-28`) and the absolute path
- * of the folder holding the repo (shown as `..`). Commands run from the repo root through tsx, colours
+ * Tolerated differences, and only these: timings (`1.59 s`), dates (`2026-11-28`), the absolute path
+ * of the folder holding the repo (shown as `..`) and temporary folders (`/tmp/x/`). Output files a
+ * command names bare (`zoo-bases.json`) are written to a temporary folder and shown bare. Commands run from the repo root through tsx, colours
  * off, with a fresh library file for the whole README; blocks naming `../shared` are skipped when that
  * folder is absent.
  */
@@ -75,6 +76,7 @@ export function normalise(line: string): string {
     .join("..")
     .replace(/\b\d+(?:\.\d+)? s\b/g, "<seconds> s")
     .replace(/\b\d{4}-\d{2}-\d{2}\b/g, "<date>")
+    .replace(/\/tmp\/[\w.-]+\//g, "<tmp>/")
     .trimEnd();
 }
 
@@ -141,7 +143,7 @@ export async function checkFile(
   const lines = (await readFile(file, "utf8")).split("\n");
   const segments = findSegments(lines);
   const dir = await mkdtemp(join(tmpdir(), "lineage-readme-"));
-  const env = { LINEAGE_LIBRARY: join(dir, "library.db") };
+  const env = { LINEAGE_LIBRARY: join(dir, "lib.db") };
   const differ: string[] = [];
   let checked = 0;
   let skipped = 0;
@@ -156,14 +158,24 @@ export async function checkFile(
         continue;
       }
       // Outputs written by a quoted command go to the temporary folder, never into the repo.
-      const args = segment.args.map((arg) => (/^[\w.-]+\.(json|html)$/.test(arg) ? join(dir, arg) : arg));
-      const actual = (await run(args, env)).map((line) => line.split(dir).join("."));
-      const quoted = lines.slice(segment.start, segment.end);
+      const outputs = new Map<string, string>();
+      const args = segment.args.map((arg) => {
+        if (!/^[\w.-]+\.(json|html)$/.test(arg)) return arg;
+        outputs.set(join(dir, arg), arg);
+        return join(dir, arg);
+      });
+      const actual = (await run(args, env)).map((line) =>
+        [...outputs].reduce((text, [path, arg]) => text.split(path).join(arg), line),
+      );
+      // Blank lines closing a segment separate it from the next command: not part of the output.
+      let end = segment.end;
+      while (end > segment.start && lines[end - 1]!.trim() === "") end--;
+      const quoted = lines.slice(segment.start, end);
       checked++;
       const diff = difference(quoted, actual);
       if (diff !== undefined) {
         differ.push(`${file}:${segment.line + 1}: $ lineage ${segment.args.join(" ")}\n    ${diff}`);
-        if (write) replacements.push({ segment, lines: rewrite(quoted, actual) });
+        if (write) replacements.push({ segment: { ...segment, end }, lines: rewrite(quoted, actual) });
       }
     }
   } finally {

@@ -96,8 +96,10 @@ export interface ConsistencyReport {
   /** `inconsistent` when two sources name families that cannot both be true. */
   status: "consistent" | "inconsistent" | "not enough evidence";
   statements: FamilyStatement[];
-  /** One sentence per contradicting pair of sources. */
+  /** One line per contradicting pair of sources. */
   contradictions: string[];
+  /** The contradiction in one sentence, strongest evidence first; null when there is none. */
+  sentence: string | null;
 }
 
 const WEIGHT: Record<EvidenceSource, string> = {
@@ -151,6 +153,31 @@ function describe(statement: FamilyStatement): string {
   return `${statement.says}${families}, ${WEIGHT[statement.source]}`;
 }
 
+/** Strongest first: the order a contradiction is told in. */
+const STRENGTH: readonly EvidenceSource[] = ["tokenizer", "declared", "self-identification"];
+
+const PHRASE: Record<EvidenceSource, (says: string) => string> = {
+  tokenizer: (says) => says,
+  declared: (says) => `Ollama /api/show declares ${says}`,
+  "self-identification": (says) => `the model names itself ${says}`,
+};
+
+function phrase(statement: FamilyStatement): string {
+  return `${PHRASE[statement.source](statement.says)} (${statement.families.join(" or ")}; ${WEIGHT[statement.source]})`;
+}
+
+const disjoint = (a: FamilyStatement, b: FamilyStatement) =>
+  !a.families.some((family) => b.families.includes(family));
+
+/** "A, but B and C": the strongest source in a contradiction against every source it contradicts. */
+function contradictionSentence(known: readonly FamilyStatement[]): string | null {
+  const ranked = [...known].sort((a, b) => STRENGTH.indexOf(a.source) - STRENGTH.indexOf(b.source));
+  const anchor = ranked.find((a) => ranked.some((b) => b !== a && disjoint(a, b)));
+  if (anchor === undefined) return null;
+  const against = ranked.filter((b) => b !== anchor && disjoint(anchor, b));
+  return `${phrase(anchor)}, but ${against.map(phrase).join(" and ")}`;
+}
+
 const LABEL: Record<EvidenceSource, string> = {
   declared: "Ollama /api/show",
   "self-identification": "self-identification",
@@ -174,11 +201,11 @@ export function checkConsistency(
     for (let j = i + 1; j < known.length; j++) {
       const a = known[i]!;
       const b = known[j]!;
-      if (a.families.some((family) => b.families.includes(family))) continue;
+      if (!disjoint(a, b)) continue;
       contradictions.push(`${LABEL[a.source]}: ${describe(a)}; ${LABEL[b.source]}: ${describe(b)}`);
     }
   }
   const status =
     contradictions.length > 0 ? "inconsistent" : known.length >= 2 ? "consistent" : "not enough evidence";
-  return { status, statements, contradictions };
+  return { status, statements, contradictions, sentence: contradictionSentence(known) };
 }

@@ -8,9 +8,9 @@ export function summarise(report: Omit<ProbeReport, "summary">): string[] {
       `The endpoint stopped answering: ${report.stoppedEarly}. ${report.notSent.length} request(s) were not sent; the probes below rest on what was answered before.`,
     );
   }
-  if (report.consistency.status === "inconsistent") {
+  if (report.consistency.sentence !== null) {
     lines.push(
-      `Inconsistent evidence: ${report.consistency.contradictions.join(". ")}. They cannot all be right; usage counts are the strongest of these signals, self-identification the weakest.`,
+      `Inconsistent evidence: ${report.consistency.sentence}. These cannot all be right; usage counts are the strongest of these signals, self-identification the weakest.`,
     );
   }
   const tokenizer = report.tokenizer;

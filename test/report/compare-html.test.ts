@@ -128,5 +128,20 @@ describe("renderCompareHtml", () => {
     });
     const labels = [...page.matchAll(/class="tick y-tick">([^<]+)</g)].map((m) => m[1]);
     assert.deepEqual(labels, ["-0.25", "0.00", "0.25", "0.50", "0.75", "1.00"]);
+    const base = depthUpscaledResult();
+    const deep = renderCompareHtml({
+      ...base,
+      changes: {
+        ...base.changes,
+        layerMapping: Array.from({ length: 36 }, (_, i) => ({
+          suspectLayer: i,
+          referenceLayer: i,
+          similarity: 0.5,
+        })),
+      },
+      evidence: [],
+    });
+    const layers = [...deep.matchAll(/class="tick x-tick">(\d+)</g)].map((m) => Number(m[1]));
+    assert.deepEqual(layers, [0, 5, 10, 15, 20, 25, 30, 35]);
   });
 });

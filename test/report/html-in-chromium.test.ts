@@ -2,21 +2,36 @@
  * The HTML report as a reader sees it: one real `lineage compare --json --html` run, the page opened in
  * headless Chromium, and every figure the page shows (headline, layer table, chart dots read back from
  * their drawn position against the axis ticks, vocabulary bar) compared with the JSON of the same run,
- * and with the terminal output of the same pair. Skips when Chromium is absent outside CI.
+ * and with the terminal output of the same pair; likewise the probe page's tokenizer agreements and
+ * translation badge against its report. Skips when Chromium is absent outside CI.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { after, before, test } from "node:test";
 import { pathToFileURL } from "node:url";
+import type { Browser } from "playwright-core";
 import { chromiumAvailable, launchChromium } from "../../scripts/chromium.js";
 import type { CompareResult } from "../../src/compare/result.js";
+import { OpenAiClient } from "../../src/probe/client/openai.js";
+import { runProbe } from "../../src/probe/run.js";
+import { defaultReferenceTable } from "../../src/probe/tokenizer/default-table.js";
+import { renderProbeHtml } from "../../src/report/html/probe-html.js";
+import { renderProbeTerminal } from "../../src/report/probe-terminal.js";
 import { fixture, runLineage } from "../helpers.js";
+import { honestBrain } from "../probe/brains.js";
+import { liveCounter } from "../probe/live.js";
+import { startOpenAiServer } from "../probe/servers.js";
 
 const available = chromiumAvailable();
 if (!available && process.env.CI) throw new Error("CI must install chromium (.ci/run does)");
 const skip = available ? false : "chromium is not installed (/usr/bin/chromium)";
+let browser: Browser | undefined;
+before(async () => {
+  if (available) browser = await launchChromium();
+});
+after(() => browser?.close());
 
 /** A displayed p-value read back: `< 1e-300` → bound, `3.2e-9` / `0.32` → value with its rounding. */
 function readP(text: string): { upper: number; lower: number } {
@@ -49,9 +64,8 @@ test("the compare page shows the figures of the JSON of the same run", { skip },
   ]);
   assert.equal(run.code, 0, run.stderr);
   const result = JSON.parse(run.stdout) as CompareResult;
-  const browser = await launchChromium();
+  const page = await browser!.newPage({ viewport: { width: 1000, height: 1400 } });
   try {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
     await page.goto(pathToFileURL(htmlPath).href);
 
     // Headline.
@@ -155,6 +169,51 @@ test("the compare page shows the figures of the JSON of the same run", { skip },
       assert.equal(count("only in the reference"), vocabulary.removed);
     }
   } finally {
-    await browser.close();
+    await page.close();
+  }
+});
+
+test("the probe page shows the JSON's tokenizer agreements and translation status", { skip }, async () => {
+  const server = await startOpenAiServer({
+    counter: await liveCounter("o200k"),
+    brain: honestBrain("I am Qwen, made by Alibaba Cloud.", "我是通义千问，由阿里云开发。"),
+  });
+  const dir = await mkdtemp(join(tmpdir(), "lineage-chromium-probe-"));
+  after(() => rm(dir, { recursive: true, force: true }));
+  const htmlPath = join(dir, "probe.html");
+  try {
+    const client = new OpenAiClient({ baseUrl: server.url, model: "m", timeoutMs: 5000, retries: 1 });
+    const report = await runProbe({
+      client,
+      baseUrl: server.url,
+      model: "m",
+      reference: defaultReferenceTable(),
+      probes: ["tokenizer", "translation"],
+    });
+    await writeFile(htmlPath, renderProbeHtml(report));
+    const json = JSON.parse(JSON.stringify(report)) as typeof report;
+    const page = await browser!.newPage();
+    try {
+      await page.goto(pathToFileURL(htmlPath).href);
+      const bars = await page.locator("svg.chart").first().locator("text").allTextContents();
+      const terminal = renderProbeTerminal(report).join("\n");
+      for (const candidate of json.tokenizer!.candidates.slice(0, 14)) {
+        const at = bars.indexOf(candidate.family);
+        assert.ok(at >= 0, `${candidate.family} charted`);
+        const shown = bars[at + 1]!;
+        const [percent, matched, compared] = /^([\d.]+)% \((\d+)\/(\d+)\)$/.exec(shown)!.slice(1).map(Number);
+        assert.ok(Math.abs(percent! / 100 - candidate.agreement) <= 0.0005, `${candidate.family}: ${shown}`);
+        assert.deepEqual([matched, compared], [candidate.matchedUnits, candidate.comparedUnits]);
+        assert.ok(terminal.includes(`${shown}`), `terminal shows ${shown} too`);
+      }
+      const badge = (
+        await page.locator("h2:text('Hidden translation layer') + p .badge").textContent()
+      )?.trim();
+      assert.equal(badge, json.translationLayer!.status);
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await server.close();
   }
 });

@@ -43,7 +43,7 @@ describe("renderProbeHtml", () => {
       tokenizer: null,
       translationLayer: null,
       protocol: null,
-      consistency: { status: "not enough evidence", statements: [], contradictions: [] },
+      consistency: { status: "not enough evidence", statements: [], contradictions: [], sentence: null },
       failures: [{ probe: "tokenizer", request: "cjk k=3", message: "HTTP 500 after 3 retries" }],
     });
     assert.match(page, /1 request failed after retries/);

@@ -79,8 +79,9 @@ export function lineChart(spec: LineChartSpec): string {
       `<text x="${MARGIN.left - 6}" y="${n(sy(t) + 4)}" text-anchor="end" class="tick y-tick">${tickLabel(t, yTicks)}</text>`,
     );
   }
-  const xStep = Math.max(1, Math.ceil((xMax - xMin) / 12));
-  for (let x = Math.ceil(xMin); x <= xMax; x += xStep) {
+  // Layer labels every 1, 2, 5, 10, 20, 50… layers, at multiples of the step (0, 5, 10, not 0, 3, 6).
+  const xStep = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].find((step) => (xMax - xMin) / step <= 12) ?? 1000;
+  for (let x = Math.ceil(xMin / xStep) * xStep; x <= xMax; x += xStep) {
     parts.push(
       `<text x="${n(sx(x))}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle" class="tick x-tick">${x}</text>`,
     );
