@@ -32,17 +32,27 @@ export interface CompareHtmlOptions {
   maxTableRows?: number;
 }
 
-export const VERDICT_MEANING: Partial<Record<Verdict, string>> = {
+/** One sentence per verdict; keyed by string so verdicts the engine adds render before this table knows them. */
+export const VERDICT_MEANING: Readonly<Record<Verdict | "inconclusive", string>> &
+  Record<string, string | undefined> = {
   identical: "The two checkpoints hold the same weights, value for value (perhaps in another file format).",
   "same-weights":
-    "The suspect's weights are the reference's weights, changed only by operations that keep them (renaming, re-layout, quantization, added noise, permutation, rotation, rescaling).",
+    "The two checkpoints hold the same weights, changed only by operations that keep them (renaming, re-layout, quantization, added noise, permutation, rotation, rescaling).",
   derived:
-    "The suspect was trained starting from the reference's weights (fine-tuning, continued pre-training, depth up-scaling, MoE upcycling, vocabulary extension, merging).",
+    "The two checkpoints share inherited weights, trained further on at least one side (fine-tuning, continued pre-training, depth up-scaling, MoE upcycling, vocabulary extension, merging).",
+  inconclusive:
+    "The evidence is too weak to tell shared weights from separately trained ones: see the reason and caveats.",
   "architecture-only": "Same blueprint, but the weights were trained independently: no weight lineage.",
-  unrelated: "Neither the weights nor the blueprint come from the reference.",
+  unrelated: "Neither the weights nor the blueprint are shared.",
 };
 
 const DEFAULT_MAX_ROWS = 200;
+
+/** Why the verdict is what it is, when the engine says (`reason`, e.g. for `inconclusive`). */
+function reasonOf(result: CompareResult): string | undefined {
+  const reason = (result as { reason?: unknown }).reason;
+  return typeof reason === "string" && reason !== "" ? reason : undefined;
+}
 
 function headline(result: CompareResult): RawHtml {
   const figures = headlineFigures(result);
@@ -53,6 +63,7 @@ function headline(result: CompareResult): RawHtml {
   ${figures.unchanged === null ? "" : html`<div class="figure"><b data-figure="unchangedShare">${figures.unchanged}</b><span>parameters unchanged</span></div>`}
 </div>
 <p>${VERDICT_MEANING[result.verdict] ?? ""}</p>
+${reasonOf(result) === undefined ? "" : html`<p data-figure="reason"><b>Why:</b> ${reasonOf(result)}</p>`}
 ${result.tags.length === 0 ? "" : html`<p>${result.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</p>`}`;
 }
 
