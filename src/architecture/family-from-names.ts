@@ -23,6 +23,8 @@ export const LLAMA_LAYOUT_FAMILIES = new Set([
   "baichuan",
   "internlm",
   "deepseek",
+  // Gemma (v1) is the Llama layout by name; its norm gains differ in convention, not in name.
+  "gemma",
 ]);
 
 export function familyFromNames(tensors: readonly CanonicalTensor[]): string | undefined {

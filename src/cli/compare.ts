@@ -3,11 +3,13 @@ import { compareModels } from "../compare/compare-models.js";
 import { LINEAGE_MIN_CKA } from "../compare/verdict.js";
 import { renderCompare } from "../report/compare-terminal.js";
 import { renderCompareHtml } from "../report/html/compare-html.js";
+import { applyRevision, MODEL_HELP, REVISION_HELP, reportHubTraffic } from "./hub-options.js";
 import { assertWritable, integerOption, writeOutput } from "./options.js";
 import { printJson, printLines } from "./output.js";
 import { progressDisplay } from "./progress.js";
 
 interface CompareOptions {
+  revision?: string;
   json?: boolean;
   html?: string;
   permutations?: number;
@@ -27,8 +29,8 @@ export function registerCompare(program: Command): void {
   program
     .command("compare")
     .description("Say whether SUSPECT's weights come from REFERENCE: verdict, tags, p-value, evidence")
-    .argument("<suspect>", "model folder, .safetensors, .gguf or llama2.c .bin")
-    .argument("<reference>", "model folder, .safetensors, .gguf or llama2.c .bin")
+    .argument("<suspect>", MODEL_HELP)
+    .argument("<reference>", MODEL_HELP)
     .option("--json", "print the CompareResult as JSON")
     .option("--html <file>", "also write a single-file HTML report")
     .option(
@@ -40,19 +42,22 @@ export function registerCompare(program: Command): void {
         reason: "fewer cannot support the p-values printed",
       }),
     )
-    .action(async (suspect: string, reference: string, _options: CompareOptions, command: Command) => {
+    .option("--revision <rev>", REVISION_HELP)
+    .action(async (suspectArg: string, referenceArg: string, _options: CompareOptions, command: Command) => {
       const options = command.optsWithGlobals<CompareOptions>();
       if (options.html !== undefined) await assertWritable(options.html, "--html");
+      const [suspect, reference] = await applyRevision([suspectArg, referenceArg], options.revision);
       const progress = progressDisplay({ quiet: options.quiet });
       let result: Awaited<ReturnType<typeof compareModels>>;
       try {
-        result = await compareModels(suspect, reference, {
+        result = await compareModels(suspect!, reference!, {
           permutations: options.permutations,
           onProgress: progress.onProgress,
         });
       } finally {
         progress.stop();
       }
+      reportHubTraffic();
       if (options.json) printJson(result);
       else printLines(renderCompare(result));
       if (options.html !== undefined) {

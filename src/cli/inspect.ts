@@ -3,6 +3,7 @@ import pc from "picocolors";
 import { openCanonicalModel } from "../naming/open.js";
 import { buildInspectReport, inspectJson } from "../report/inspect-report.js";
 import { renderInspect } from "../report/inspect-terminal.js";
+import { applyRevision, MODEL_HELP, REVISION_HELP, reportHubTraffic } from "./hub-options.js";
 import { printJson, printLines } from "./output.js";
 
 export function registerInspect(program: Command): void {
@@ -11,16 +12,19 @@ export function registerInspect(program: Command): void {
     .description(
       "Format, architecture, parameter count, dtypes, tensors with canonical names, tokenizer and anything odd",
     )
-    .argument("<model>", "model folder, .safetensors, .gguf or llama2.c .bin")
+    .argument("<model>", MODEL_HELP)
     .option("--json", "print everything as JSON")
-    .action(async (path: string, options: { json?: boolean }) => {
-      const model = await openCanonicalModel(path);
+    .option("--revision <rev>", REVISION_HELP)
+    .action(async (path: string, options: { json?: boolean; revision?: string }) => {
+      const [spec] = await applyRevision([path], options.revision);
+      const model = await openCanonicalModel(spec ?? path);
       try {
         const report = await buildInspectReport(model);
         if (options.json) printJson(inspectJson(report));
         else printLines(renderInspect(report, pc.isColorSupported));
       } finally {
         await model.close();
+        reportHubTraffic();
       }
     });
 }

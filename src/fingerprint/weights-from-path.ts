@@ -4,7 +4,7 @@ import { displayName } from "../formats/model-source.js";
 import type { CanonicalModel } from "../naming/canonical-model.js";
 import { openCanonicalModel } from "../naming/open.js";
 import { applyTransforms, transpose } from "../naming/transforms.js";
-import { readVocabulary } from "../tokenizers/read.js";
+import { readModelVocabulary } from "../tokenizers/model-vocabulary.js";
 import type { Vocabulary } from "../tokenizers/vocabulary.js";
 import { type ModelFingerprint, TRANSPOSED_READING_NOTE } from "./model-fingerprint.js";
 import { buildFingerprint, type FingerprintModel, type FingerprintOptions } from "./weights-build.js";
@@ -50,7 +50,7 @@ export async function fingerprintModel(
     let vocabulary: Vocabulary | undefined;
     let vocabularyNote: string | undefined;
     try {
-      vocabulary = await readVocabulary(path);
+      vocabulary = await readModelVocabulary(model.source);
     } catch (error) {
       // A checkpoint without a tokenizer still has an architecture and weak profiles worth storing.
       if (!(error instanceof FormatError || error instanceof InputNotFoundError)) throw error;

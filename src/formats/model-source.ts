@@ -55,6 +55,8 @@ export interface ModelSource {
   hfCache: { repo: string; revision: string } | undefined;
   /** Every entry of the model folder, by name (empty for a file). */
   folderEntries: string[];
+  /** Ollama coordinates, when the model was named through Ollama's store. */
+  ollama?: { manifest: string; blob: string; otherLayers: string[] };
 }
 
 /** Tokenizer and tokenizer-config files we recognise by name. */

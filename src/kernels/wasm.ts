@@ -67,6 +67,9 @@ const DECODERS = {
 /** Element types (safetensors or GGML spelling) the WASM decoder handles. */
 export type WasmDecodable = keyof typeof DECODERS;
 
+/** Every element type the WASM decoder handles. */
+export const WASM_DECODABLE = Object.keys(DECODERS) as WasmDecodable[];
+
 export function isWasmDecodable(dtype: string): dtype is WasmDecodable {
   return Object.hasOwn(DECODERS, dtype);
 }

@@ -15,6 +15,8 @@
  *   layers.{i}.moe.router      router                     [experts, hidden]
  *   layers.{i}.moe.experts.{j}.gate|up|down
  * Fused tensors (QKV, gate_up) are split; GPT-2 Conv1D and other transposed storage is transposed back.
+ * Norm gains are the effective multiplier g in y = x·g / rms(x), whatever the stored convention
+ * (Gemma's HF checkpoints store g − 1; see conventions/norm-gain.ts).
  */
 import type { ArchitectureSummary } from "../architecture/summary.js";
 import type { ModelSource } from "../formats/model-source.js";
@@ -40,7 +42,10 @@ export type LayoutTransform =
   /** Rows viewed as (heads, parts, rows per part): take parts `part … part + partCount - 1` (default 1) of
    * every head (or group), e.g. GPT-NeoX QKV (heads, 3, headDim) or Falcon's grouped layout. */
   | { kind: "slice-rows-interleaved"; heads: number; part: number; parts: number; partCount?: number }
-  | { kind: "unpermute-rope"; heads: number };
+  | { kind: "unpermute-rope"; heads: number }
+  /** Add a constant to every value: a stored convention such as Gemma's RMSNorm gain w (y = x·(1+w))
+   * brought to the effective multiplier 1 + w (see conventions/norm-gain.ts). Rows are unchanged. */
+  | { kind: "add"; value: number };
 
 export interface CanonicalTensor {
   canonical: string;

@@ -5,14 +5,34 @@
 import { declaredArchitecture } from "../architecture/declared.js";
 import { summarizeArchitecture } from "../architecture/summarize.js";
 import { FormatError } from "../errors.js";
-import { type ModelSource, openModelSource } from "../formats/model-source.js";
+import type { ModelSource } from "../formats/model-source.js";
+import { openModel, type ResolveOptions } from "../formats/resolve-model.js";
 import { gatherRows, matrixView, readTensorRows } from "../formats/tensor-store.js";
 import type { CanonicalModel, CanonicalTensor } from "./canonical-model.js";
-import { mapTensorNames } from "./map-names.js";
+import { NORM_GAIN, normGainOffset } from "./conventions/norm-gain.js";
+import { mapTensorNames, type NameMapping } from "./map-names.js";
 import { noWeightsReason } from "./no-weights.js";
 import type { NamingContext } from "./rule.js";
 import { rulesFor } from "./rule-sets.js";
-import { applyTransforms, storedRows } from "./transforms.js";
+import { applyTransforms, applyValueTransforms, storedRows } from "./transforms.js";
+
+/**
+ * Norm gains stored as g − 1 (Gemma-style, see conventions/norm-gain.ts) get `offset` added, so every
+ * canonical norm gain is the effective multiplier; a note says so.
+ */
+function withNormGainConvention(mapping: NameMapping, offset: number): NameMapping {
+  if (offset === 0) return mapping;
+  let count = 0;
+  const tensors = mapping.tensors.map((tensor) => {
+    if (!NORM_GAIN.test(tensor.canonical)) return tensor;
+    count++;
+    return { ...tensor, transforms: [...tensor.transforms, { kind: "add" as const, value: offset }] };
+  });
+  const note =
+    `${count} norm gain(s) stored as w with y = x·(${offset} + w) (config.json model_type): ` +
+    `the canonical view shows the effective multiplier ${offset} + w, as llama.cpp's GGUF stores it`;
+  return { ...mapping, tensors, notes: count === 0 ? mapping.notes : [note, ...mapping.notes] };
+}
 
 /** Build the canonical view of an already opened model source (closing it closes the source's store). */
 export function createCanonicalModel(source: ModelSource): CanonicalModel {
@@ -27,10 +47,10 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
     numHeadsPerLayer: declared.figures.perLayer?.numHeads,
     numKvHeadsPerLayer: declared.figures.perLayer?.numKvHeads,
   };
-  const mapping = mapTensorNames(
-    source.store.tensors,
-    rulesFor(source.format, source.store.tensors),
-    context,
+  const mapping = withNormGainConvention(
+    mapTensorNames(source.store.tensors, rulesFor(source.format, source.store.tensors), context),
+    // Hugging Face checkpoints (safetensors or PyTorch) store the family's raw gains; GGUF already holds 1 + w.
+    source.format === "gguf" ? 0 : normGainOffset(source.config),
   );
   const summary = summarizeArchitecture(declared, mapping.tensors);
   const byName = new Map<string, CanonicalTensor>(
@@ -75,7 +95,12 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
       const tensor = require(canonical);
       return withContext(tensor, async () => {
         const stored = storedRows(tensor.source.shape, tensor.transforms, rows);
-        if (stored !== undefined) return readTensorRows(source.store, tensor.source.name, stored);
+        if (stored !== undefined) {
+          return applyValueTransforms(
+            await readTensorRows(source.store, tensor.source.name, stored),
+            tensor.transforms,
+          );
+        }
         const all = applyTransforms(
           await source.store.read(tensor.source.name),
           tensor.source.shape,
@@ -91,9 +116,13 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
   };
 }
 
-/** Open a model folder or weight file (safetensors, GGUF, llama2.c) and map it to canonical names. */
-export async function openCanonicalModel(path: string): Promise<CanonicalModel> {
-  const source = await openModelSource(path);
+/** Open a MODEL (a local folder or weight file, an Ollama name, a Hub model: see `resolve-model.ts`) and
+ * map it to canonical names. */
+export async function openCanonicalModel(
+  path: string,
+  options: ResolveOptions = {},
+): Promise<CanonicalModel> {
+  const source = await openModel(path, options);
   try {
     return createCanonicalModel(source);
   } catch (error) {

@@ -135,17 +135,30 @@ export function namePattern(body: string): RegExp {
   return new RegExp(`^${source}\\.(?<suffix>weight|bias)$`);
 }
 
-/** A fused QKV tensor stored as contiguous q | k | v rows (Baichuan `W_pack`, Phi-3, GGUF `attn_qkv`). */
-export function contiguousQkv(pattern: RegExp): PatternEntry {
+/**
+ * A fused QKV tensor stored as contiguous q | k | v rows (Baichuan `W_pack`, Phi-3, GGUF `attn_qkv`).
+ * `after(part, layer, context)` gives transforms applied to a part once it is sliced out (e.g. a row
+ * un-permutation of q and k).
+ */
+export function contiguousQkv(
+  pattern: RegExp,
+  after?: (part: "q" | "k" | "v", layer: number, context: NamingContext) => LayoutTransform[],
+): PatternEntry {
   return {
     pattern,
     map: ({ layer, suffix }, _tensor, context) => {
       const [q, k, v] = qkvRows(context);
-      return splitContiguous([
+      const parts = splitContiguous([
         [withSuffix(`layers.${layer}.attn.q`, suffix), q],
         [withSuffix(`layers.${layer}.attn.k`, suffix), k],
         [withSuffix(`layers.${layer}.attn.v`, suffix), v],
       ]);
+      if (after !== undefined) {
+        (["q", "k", "v"] as const).forEach((part, i) => {
+          parts[i]!.transforms.push(...after(part, Number(layer), context));
+        });
+      }
+      return parts;
     },
   };
 }

@@ -57,7 +57,29 @@ function step(matrix: Matrix, transform: LayoutTransform): Matrix {
     case "unpermute-rope":
       rowsPerPart(matrix.rows, transform.heads, 2);
       return matrix;
+    case "add":
+      if (!Number.isFinite(transform.value)) invalid(`add ${transform.value}`);
+      return matrix;
   }
+}
+
+/** `data` + `value`, element by element, in float32 (a fresh array). */
+export function addConstant(data: Float32Array, value: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i]! + value;
+  return out;
+}
+
+/**
+ * Apply the value-only transforms (`add`) of `transforms` to rows already taken from the stored
+ * tensor: row reads map rows through the layout transforms, and this finishes the values.
+ */
+export function applyValueTransforms(
+  data: Float32Array,
+  transforms: readonly LayoutTransform[],
+): Float32Array {
+  for (const transform of transforms) if (transform.kind === "add") data = addConstant(data, transform.value);
+  return data;
 }
 
 /** The shape a stored tensor of `shape` has after `transforms` (throws when they do not fit). */
@@ -173,6 +195,9 @@ export function applyTransforms(
       case "unpermute-rope":
         data = unpermuteRope(data, matrix.rows, matrix.cols, transform.heads);
         break;
+      case "add":
+        data = addConstant(data, transform.value);
+        break;
     }
     matrix = next;
   }
@@ -181,7 +206,7 @@ export function applyTransforms(
 
 /**
  * The stored rows that `rows` of the transformed matrix come from (the matrix view of `shape`, see
- * `applyTransforms`), or undefined when a transform mixes rows and columns (a transpose), so that rows
+ * `applyTransforms`; value-only transforms are finished by `applyValueTransforms`), or undefined when a transform mixes rows and columns (a transpose), so that rows
  * cannot be read on their own. Throws when a row lies outside the transformed matrix.
  */
 export function storedRows(
@@ -217,6 +242,8 @@ export function storedRows(
         );
         break;
       }
+      case "add":
+        break;
       case "unpermute-rope": {
         const half = rowsPerPart(input.rows, transform.heads, 2);
         mapped = mapped.map((row) => {

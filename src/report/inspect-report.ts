@@ -6,8 +6,9 @@ import { countParameters, isParameter } from "../architecture/parameter-count.js
 import type { ArchitectureSummary } from "../architecture/summary.js";
 import { LineageError } from "../errors.js";
 import { elementCount, type WeightFormat } from "../formats/tensor-store.js";
+import { type DeclaredLineage, declaredLineage } from "../lineage/declared-lineage.js";
 import type { CanonicalModel, LayoutTransform } from "../naming/canonical-model.js";
-import { readVocabulary } from "../tokenizers/read.js";
+import { readModelVocabulary } from "../tokenizers/model-vocabulary.js";
 import type { Vocabulary } from "../tokenizers/vocabulary.js";
 
 export interface InspectTensor {
@@ -49,6 +50,8 @@ export interface InspectReport {
   tensors: InspectTensor[];
   unrecognised: string[];
   tokenizer: InspectTokenizer;
+  /** What the model card, GGUF metadata or configuration claim about the base model. */
+  declared: DeclaredLineage;
   notes: string[];
 }
 
@@ -108,7 +111,7 @@ function tokenizerSummary(vocabulary: Vocabulary, files: string[]): InspectToken
 async function readTokenizer(model: CanonicalModel): Promise<InspectTokenizer> {
   const files = model.source.tokenizerFiles;
   try {
-    return tokenizerSummary(await readVocabulary(model.source.path), files);
+    return tokenizerSummary(await readModelVocabulary(model.source), files);
   } catch (error) {
     if (!(error instanceof LineageError)) throw error;
     return {
@@ -148,6 +151,7 @@ export async function buildInspectReport(model: CanonicalModel): Promise<Inspect
     tensors: tensorRows(model),
     unrecognised: model.unrecognised.map((t) => t.name),
     tokenizer,
+    declared: await declaredLineage(model.source),
     notes: [...model.notes, ...tokenizerNotes(tokenizer, model.architecture)],
   };
 }

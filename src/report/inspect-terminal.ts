@@ -29,6 +29,8 @@ function transformHint(transforms: LayoutTransform[][]): string {
       if (t.kind === "transpose") hints.add("transposed");
       else if (t.kind === "unpermute-rope") hints.add("rotary order undone");
       else if (t.kind === "slice-rows-interleaved") hints.add("fused, split per head");
+      else if (t.kind === "add")
+        hints.add(`gain ${t.value > 0 ? "+" : ""}${t.value} (stored w, effective ${t.value}+w)`);
       else hints.add("fused, split");
     }
   }
@@ -208,6 +210,14 @@ function tokenizerLine(report: InspectReport): string {
   return `${t.format} ${t.kind}, ${integer(t.vocabSize ?? 0)} tokens${from}${special === "" ? "" : `; special: ${special}`}`;
 }
 
+/** What the model claims about its base: `finetune of org/base (README.md front matter)`. */
+function declaredLine(report: InspectReport): string {
+  const d = report.declared;
+  if (d.source === undefined) return "no base model declared";
+  const relation = d.relation === undefined ? "derived from" : `${d.relation} of`;
+  return `${relation} ${d.baseModels.join(", ")} (${d.source})`;
+}
+
 export function renderInspect(report: InspectReport, color: boolean): string[] {
   const c: Colors = color ? pc : plain;
   const field = (label: string, value: string) => `  ${c.dim(label.padEnd(12))}${value}`;
@@ -223,6 +233,7 @@ export function renderInspect(report: InspectReport, color: boolean): string[] {
     field("parameters", `${formatCount(report.parameterCount)} (${integer(report.parameterCount)})`),
     field("dtypes", dtypes || "none"),
     field("tokenizer", tokenizerLine(report)),
+    field("declared", declaredLine(report)),
   ];
   const mapped = report.tensors.filter((t) => t.canonical !== null);
   lines.push(

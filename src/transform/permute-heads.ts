@@ -4,20 +4,26 @@
  * dimensions inside each head are permuted (q/k dimensions are not: RoPE pairs them). Rows of q, k, v
  * and columns of o follow.
  */
-import { derive, headDim, type LlamaModel, layerOf } from "./llama-model.js";
+import { derive, type LlamaConfig, type LlamaModel, layerOf } from "./llama-model.js";
 import { permuteCols, permuteRows } from "./matrix.js";
 import { randomFor } from "./seeds.js";
 
-interface HeadPermutation {
+/** Where each row of q, k, v and each column of o comes from (out[i] = in[map[i]]). */
+export interface HeadPermutation {
   qRows: Int32Array;
   kRows: Int32Array;
   vRows: Int32Array;
   oCols: Int32Array;
 }
 
-function headPermutation(model: LlamaModel, seed: number, layer: number): HeadPermutation {
-  const { nHeads, nKvHeads } = model.config;
-  const hs = headDim(model.config);
+/** Layer `layer`'s head permutation for `seed` (the benchmark's generator draws the same ones). */
+export function headPermutation(
+  config: Pick<LlamaConfig, "dim" | "nHeads" | "nKvHeads">,
+  seed: number,
+  layer: number,
+): HeadPermutation {
+  const { nHeads, nKvHeads } = config;
+  const hs = config.dim / nHeads;
   const group = nHeads / nKvHeads;
   const random = randomFor(seed, `heads.${layer}`);
   const kvOrder = random.permutation(nKvHeads);
@@ -51,7 +57,7 @@ export function permuteHeads(model: LlamaModel, seed: number): LlamaModel {
   const forLayer = (layer: number) => {
     const cached = cache.get(layer);
     if (cached !== undefined) return cached;
-    const perm = headPermutation(model, seed, layer);
+    const perm = headPermutation(model.config, seed, layer);
     cache.set(layer, perm);
     return perm;
   };

@@ -3,12 +3,13 @@
  * attn_output|attn_qkv|ffn_norm|ffn_gate|ffn_up|ffn_down|ffn_gate_inp`, MoE experts stacked in 3-D
  * `ffn_{gate,up,down}_exps` (split per expert here) or, in older files, `ffn_{gate,up,down}.{j}`.
  *
- * llama.cpp's converter permutes the rows of Q and K into Meta's rotary order for the Llama-like
- * architectures listed in ROPE_PERMUTED; we undo it so canonical q/k are in Hugging Face order.
+ * llama.cpp's converter permutes the rows of Q and K into Meta's rotary order for the architectures in
+ * conventions/llama-cpp-rope.ts; we undo it so canonical q/k are in Hugging Face order.
  * `attn_qkv` is contiguous q | k | v for every architecture (the converter un-interleaves NeoX/Falcon).
  */
 import type { TensorInfo } from "../../formats/tensor-store.js";
 import type { LayoutTransform } from "../canonical-model.js";
+import { LLAMA_CPP_ROPE_PERMUTED, type RopePermutation } from "../conventions/llama-cpp-rope.js";
 import {
   contiguousQkv,
   layerHeads,
@@ -20,13 +21,18 @@ import {
   withSuffix,
 } from "../rule.js";
 
-/** GGUF architectures whose Q/K rows llama.cpp's converter permutes (LlamaModel and its subclasses). */
-export const ROPE_PERMUTED = new Set(["llama", "baichuan", "minicpm", "granite", "granitemoe", "deci"]);
-
 const BLK = "blk.{L}";
 
-function rope(context: NamingContext, layer: number, kv: boolean): LayoutTransform[] {
-  if (context.ggufArchitecture === undefined || !ROPE_PERMUTED.has(context.ggufArchitecture)) return [];
+/** The row un-permutation of layer `layer`'s q (or k) when llama.cpp permuted this architecture's
+ * `separate` q/k tensors or the blocks of its `fused` attn_qkv (see conventions/llama-cpp-rope.ts). */
+function rope(
+  context: NamingContext,
+  layer: number,
+  kv: boolean,
+  where: keyof RopePermutation,
+): LayoutTransform[] {
+  const arch = context.ggufArchitecture;
+  if (arch === undefined || LLAMA_CPP_ROPE_PERMUTED.get(arch)?.[where] !== true) return [];
   const { heads, kvHeads } = layerHeads(context, layer);
   return [{ kind: "unpermute-rope", heads: kv ? kvHeads : heads }];
 }
@@ -56,7 +62,7 @@ export const ggufRule = patternRule("gguf", [
     map: ({ layer, suffix }, _tensor, context) => [
       {
         canonical: withSuffix(`layers.${layer}.attn.q`, suffix),
-        transforms: rope(context, Number(layer), false),
+        transforms: rope(context, Number(layer), false, "separate"),
       },
     ],
   },
@@ -65,13 +71,16 @@ export const ggufRule = patternRule("gguf", [
     map: ({ layer, suffix }, _tensor, context) => [
       {
         canonical: withSuffix(`layers.${layer}.attn.k`, suffix),
-        transforms: rope(context, Number(layer), true),
+        transforms: rope(context, Number(layer), true, "separate"),
       },
     ],
   },
   rename(namePattern(`${BLK}.attn_v`), "layers.{layer}.attn.v"),
   rename(namePattern(`${BLK}.attn_output`), "layers.{layer}.attn.o"),
-  contiguousQkv(namePattern(`${BLK}.attn_qkv`)),
+  // Contiguous q | k | v for every architecture (the converter un-interleaves NeoX/Falcon layouts).
+  contiguousQkv(namePattern(`${BLK}.attn_qkv`), (part, layer, context) =>
+    part === "v" ? [] : rope(context, layer, part === "k", "fused"),
+  ),
   rename(namePattern(`${BLK}.ffn_gate_inp`), "layers.{layer}.moe.router"),
   rename(namePattern(`${BLK}.ffn_gate`), "layers.{layer}.mlp.gate"),
   rename(namePattern(`${BLK}.ffn_up`), "layers.{layer}.mlp.up"),
