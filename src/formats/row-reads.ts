@@ -17,6 +17,11 @@ export const LOCAL_ROW_GAP_BYTES = 64 * 1024;
  * the memory a sampled read takes whatever the tensor's size. */
 export const MAX_COALESCED_READ_BYTES = 16 * 1024 * 1024;
 
+/** Bytes of runs requested ahead of the one being decoded: a remote source answers the reads issued
+ * together in few merged, concurrent requests (one round trip instead of one per run), and a local
+ * file keeps the thread pool busy; the cap bounds the memory a sampled read holds. */
+export const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+
 export interface CoalesceOptions {
   /** Bytes of unwanted rows one read may span between two wanted rows (default LOCAL_ROW_GAP_BYTES). */
   gapBytes?: number;
@@ -63,7 +68,8 @@ export function planRowRuns(
  * Float32Array [rows.length × rowValues].
  *
  * - `readRun(first, end)` returns whatever the decoder needs for stored rows [first, end) (their bytes,
- *   and scales for formats that keep them elsewhere); it is called once per coalesced run, in file order.
+ *   and scales for formats that keep them elsewhere); it is called once per coalesced run, in file order,
+ *   several runs ahead of the decoding (up to MAX_IN_FLIGHT_BYTES) so their reads overlap.
  * - `decode(run, first, run.first, count, out)` decodes `count` consecutive stored rows starting at
  *   stored row `first` from the run read for rows starting at `runFirst`, into `out`
  *   ([count × rowValues]).
@@ -95,8 +101,23 @@ export async function readRowsCoalesced<R>(
     }
   }
   let k = 0;
-  for (const run of planRowRuns(distinct, rowBytes, options)) {
-    const data = await readRun(run.first, run.end);
+  const runs = planRowRuns(distinct, rowBytes, options);
+  // Reads are issued ahead, in file order, up to MAX_IN_FLIGHT_BYTES beyond the run being decoded.
+  const inFlight: (Promise<R> | undefined)[] = [];
+  let issued = 0;
+  let aheadBytes = 0;
+  for (let r = 0; r < runs.length; r++) {
+    while (issued < runs.length && (issued === r || aheadBytes < MAX_IN_FLIGHT_BYTES)) {
+      const next = runs[issued++]!;
+      const pending = readRun(next.first, next.end);
+      pending.catch(() => undefined); // awaited below, in order; a failure surfaces there
+      inFlight.push(pending);
+      aheadBytes += (next.end - next.first) * rowBytes;
+    }
+    const run = runs[r]!;
+    const data = await inFlight[r]!;
+    aheadBytes -= (run.end - run.first) * rowBytes;
+    inFlight[r] = undefined; // let the bytes go once decoded
     while (k < distinct.length && distinct[k]! < run.end) {
       // A segment: rows consecutive in the file and wanted at consecutive output places.
       let n = 1;

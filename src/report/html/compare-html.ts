@@ -39,10 +39,10 @@ export const VERDICT_MEANING: Readonly<Record<Verdict | "inconclusive", string>>
   "same-weights":
     "The two checkpoints hold the same weights, changed only by operations that keep them (renaming, re-layout, quantization, added noise, permutation, rotation, rescaling).",
   derived:
-    "The two checkpoints share inherited weights, trained further on at least one side (fine-tuning, continued pre-training, depth up-scaling, MoE upcycling, vocabulary extension, merging).",
+    "The two models share inherited weights, trained further or restructured since (fine-tuning, continued pre-training, a shared initialisation, depth up-scaling, MoE upcycling, vocabulary extension). Which came first is said only where the weights show it.",
   inconclusive:
-    "The evidence is too weak to tell shared weights from separately trained ones: see the reason and caveats.",
-  "architecture-only": "Same blueprint, but the weights were trained independently: no weight lineage.",
+    "The evidence does not decide: nothing corresponds between the two models, or the similarity is too weak to call either way.",
+  "architecture-only": "Same blueprint, but the weights were trained separately: no weight lineage.",
   unrelated: "Neither the weights nor the blueprint are shared.",
 };
 
@@ -58,7 +58,7 @@ function headline(result: CompareResult): RawHtml {
   const figures = headlineFigures(result);
   return html`<div class="headline">
   <span class="badge v-${result.verdict}" data-figure="verdict">${figures.verdict}</span>
-  <div class="figure"><b data-figure="pValue">${figures.pValue}</b><span>p-value (independent weights)</span></div>
+  <div class="figure"><b data-figure="pValue">${figures.pValue}</b><span>p-value (${result.test.name}${result.test.fittedOn === undefined ? "" : `, fitted null from ${result.test.fittedOn} pairs`})</span></div>
   <div class="figure"><b data-figure="zScore">${figures.zScore}</b><span>SD from independent pairs</span></div>
   ${figures.unchanged === null ? "" : html`<div class="figure"><b data-figure="unchangedShare">${figures.unchanged}</b><span>parameters unchanged</span></div>`}
 </div>
