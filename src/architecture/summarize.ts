@@ -81,7 +81,18 @@ export function summarizeArchitecture(
       usedShapes = true;
     }
   }
-  const tie = stated.tieWordEmbeddings ?? shapes.tieWordEmbeddings;
+  // What is stored is what runs: a config that says "tied" beside a stored LM head describes a model
+  // whose head is that stored tensor (it may differ from the embedding), so the head counts as separate.
+  const headStored = shapes.tieWordEmbeddings === false;
+  const tie =
+    stated.tieWordEmbeddings === true && headStored
+      ? false
+      : (stated.tieWordEmbeddings ?? shapes.tieWordEmbeddings);
+  if (stated.tieWordEmbeddings === true && headStored) {
+    notes.push(
+      `${declared.source} says the embeddings are tied, but a separate LM head tensor is stored: the stored head is what lineage reads (it is compared with the embedding, not assumed equal)`,
+    );
+  }
   if (stated.tieWordEmbeddings === undefined && shapes.tieWordEmbeddings !== undefined) usedShapes = true;
   if (stated.tieWordEmbeddings === false && shapes.tieWordEmbeddings === true) {
     notes.push(`${declared.source} says embeddings are not tied but there is no separate LM head tensor`);

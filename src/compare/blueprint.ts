@@ -1,4 +1,7 @@
-/** Architecture evidence: the two blueprints compared figure by figure. */
+/**
+ * Architecture evidence: the two blueprints compared figure by figure. A figure known on one side and
+ * unknown on the other is not a difference (a missing config.json says nothing about the weights).
+ */
 import { FIGURE_NAMES } from "../architecture/figures.js";
 import type { ArchitectureSummary } from "../architecture/summary.js";
 
@@ -10,6 +13,8 @@ function blueprintFamily(family: string): string {
 export interface BlueprintComparison {
   same: boolean;
   differences: string[];
+  /** Figures known on only one side (not differences). */
+  unknown: string[];
 }
 
 export function compareBlueprints(
@@ -17,12 +22,17 @@ export function compareBlueprints(
   reference: ArchitectureSummary,
 ): BlueprintComparison {
   const differences: string[] = [];
-  if (blueprintFamily(suspect.family) !== blueprintFamily(reference.family)) {
-    differences.push(`family ${suspect.family} vs ${reference.family}`);
-  }
+  const unknown: string[] = [];
+  const [s, r] = [blueprintFamily(suspect.family), blueprintFamily(reference.family)];
+  if (s === "unknown" || r === "unknown") {
+    if (s !== r) unknown.push("family");
+  } else if (s !== r) differences.push(`family ${suspect.family} vs ${reference.family}`);
   for (const figure of FIGURE_NAMES) {
-    if (suspect[figure] !== reference[figure])
-      differences.push(`${figure} ${suspect[figure] ?? "–"} vs ${reference[figure] ?? "–"}`);
+    const a = suspect[figure];
+    const b = reference[figure];
+    if (a === undefined || b === undefined) {
+      if (a !== b) unknown.push(figure);
+    } else if (a !== b) differences.push(`${figure} ${a} vs ${b}`);
   }
-  return { same: differences.length === 0, differences };
+  return { same: differences.length === 0, differences, unknown };
 }

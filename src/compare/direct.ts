@@ -1,73 +1,161 @@
 /**
- * Direct similarity of two tensors already in the same basis: bit equality, relative error, centred
- * correlation (never raw cosine: norm weights all start at 1), and how structured the residual is.
+ * Direct comparison of one tensor pair in the stored basis, on the same sampled rows of both sides:
+ * bit equality, the share within the format's rounding or the coarser side's quantization step (and the
+ * share a misaligned pairing reaches by chance), relative error, centred correlation (never a raw cosine:
+ * norm gains all start at 1), and how structured the residual is.
  */
-
 import { centredCorrelation } from "../stats/correlation.js";
-import { balanceResidual, spectralRatio } from "./linalg/spectral.js";
+import { balanceResidual, spectralRatio } from "./residual-structure.js";
+import { effectiveDtype, floatTolerance, quantizationSteps } from "./rounding.js";
 
-/** Residuals whose top singular value stays this close to the i.i.d. edge are rounding or noise. */
+/** Residuals whose top singular value stays this close to the i.i.d. edge are rounding or noise;
+ * training updates are low-rank-ish and sit well above (measured: docs/compare.md). */
 export const UNSTRUCTURED_RATIO = 1.6;
 
-export interface DirectComparison {
-  name: string;
-  equal: boolean;
-  relativeError: number;
-  correlation: number;
-  /** Largest singular value of the residual over the i.i.d. edge (2-D tensors only). */
-  spectralRatio: number | null;
-  /** Excess kurtosis of the residual (0 for Gaussian noise). */
-  excessKurtosis: number;
-  elements: number;
-  /** Heads or neurons had to be re-ordered to line up. */
-  neuronsPermuted: boolean;
-  /** Median |ln| of per-neuron scales fitted before comparing (0 = none). */
-  neuronRescale: number;
-  /** The suspect's values sit on a block-quantization grid (a quantize round trip). */
-  onQuantizationGrid: boolean;
+/** Values of one side: sampled rows (or a whole vector) and how they are stored. */
+export interface SideValues {
+  values: Float32Array;
+  /** Row length (1 for a vector read whole). */
+  cols: number;
+  dtype: string;
+  /** Index of each sampled row in the tensor (places them in quantization groups that span rows). */
+  rows?: readonly number[];
 }
 
-export function compareDirect(
+export interface DirectComparison {
+  /** Canonical name (or stored name for tensors no naming rule knows). */
+  name: string;
+  /** Which part of the model: embedding, attention, mlp, norms, output head, … */
+  component: string;
+  /** Values compared. */
+  elements: number;
+  /** Rows compared and their length (a vector: n rows of 1). */
+  rows: number;
+  cols: number;
+  /** Values of the whole tensor (weights for shares). */
+  population: number;
+  /** Share of compared values bit-equal. */
+  bitEqual: number;
+  /** Share within the format's rounding or the coarser side's quantization step. */
+  withinRounding: number;
+  /** Share a misaligned pairing (rows shifted by one) reaches within the same tolerance: chance level. */
+  chance: number;
+  relativeError: number;
+  correlation: number;
+  /** Top singular value of the balanced residual over the i.i.d. edge (2-D samples of ≥ 2 rows). */
+  structure: number | null;
+  /** Which side lies on a quantization grid, if any. */
+  quantized: "suspect" | "reference" | "both" | null;
+  /** The grid was found in float values (a quantize round trip written back as floats). */
+  gridFromValues: boolean;
+  /** The number formats the values were last rounded to (stored dtype, or narrower: an FP16 model
+   * written back as float32 reads F16). */
+  dtypes: [suspect: string, reference: string];
+}
+
+/** Share of parameters unchanged beyond what chance agreement gives (0 for independent values). */
+export function unchangedShare(d: DirectComparison): number {
+  if (d.chance >= 0.999) return d.withinRounding;
+  return Math.max(0, (d.withinRounding - d.chance) / (1 - d.chance));
+}
+
+/** A weight matrix (sampled rows of a 2-D tensor), as opposed to a vector. */
+export function isMatrixComparison(d: DirectComparison): boolean {
+  return d.rows >= 2 && d.cols >= 2;
+}
+
+/** Relative error above which a residual is not "noise" however unstructured it looks: rows that no
+ * longer line up (a reordering) also leave an unstructured residual, of the size of the weights. */
+export const NOISE_CEILING = 0.5;
+
+/** The residual is explained by rounding, quantization or i.i.d. noise (not by training). */
+export function residualExplained(d: DirectComparison): boolean {
+  return (
+    d.bitEqual === 1 ||
+    d.withinRounding >= 0.999 ||
+    (d.structure !== null && d.structure <= UNSTRUCTURED_RATIO && d.relativeError < NOISE_CEILING)
+  );
+}
+
+/** Relative error a token-indexed matrix (embedding, output head) keeps under quantization or noise: its
+ * rows are used very unequally and their residual structure is not i.i.d., so the structure test does not
+ * apply; a replaced or retrained head differs far more. */
+export const TOKEN_MATRIX_CHANGE = 0.15;
+
+/** An embedding or head explained by rounding, quantization or noise. */
+export function tokenMatrixKept(d: DirectComparison): boolean {
+  return d.bitEqual === 1 || d.withinRounding >= 0.99 || d.relativeError <= TOKEN_MATRIX_CHANGE;
+}
+
+export function compareValues(
   name: string,
-  suspect: Float32Array,
-  reference: Float32Array,
-  shape: readonly number[],
+  component: string,
+  suspect: SideValues,
+  reference: SideValues,
+  population: number,
 ): DirectComparison {
-  let equal = suspect.length === reference.length;
+  const n = Math.min(suspect.values.length, reference.values.length);
+  const a = suspect.values;
+  const b = reference.values;
+  const cols = reference.cols;
+  const typeA = effectiveDtype(a.subarray(0, n), suspect.dtype);
+  const typeB = effectiveDtype(b.subarray(0, n), reference.dtype);
+  const gridA = quantizationSteps(a.subarray(0, n), cols, typeA, suspect.rows);
+  const gridB = quantizationSteps(b.subarray(0, n), cols, typeB, reference.rows);
+  const tolerance = (i: number, ref: number) =>
+    floatTolerance(ref, typeA, typeB) + 0.5 * 1.001 * ((gridA?.steps[i] ?? 0) + (gridB?.steps[i] ?? 0));
+  let equal = 0;
+  let within = 0;
+  let chance = 0;
   let residualSquares = 0;
   let referenceSquares = 0;
-  const n = Math.min(suspect.length, reference.length);
   const residual = new Float32Array(n);
+  // Misaligned partner: the same column of the next row (the next value for a vector).
+  const shift = n > cols ? cols : 1;
   for (let i = 0; i < n; i++) {
-    const r = suspect[i]! - reference[i]!;
-    if (suspect[i] !== reference[i]) equal = false;
+    const r = a[i]! - b[i]!;
     residual[i] = r;
+    if (a[i] === b[i]) equal++;
+    if (Math.abs(r) <= tolerance(i, b[i]!)) within++;
+    const j = (i + shift) % n;
+    if (Math.abs(a[i]! - b[j]!) <= tolerance(j, b[j]!)) chance++;
     residualSquares += r * r;
-    referenceSquares += reference[i]! * reference[i]!;
+    referenceSquares += b[i]! * b[i]!;
   }
-  let m2 = 0;
-  let m4 = 0;
-  for (let i = 0; i < n; i++) {
-    const r2 = residual[i]! ** 2;
-    m2 += r2;
-    m4 += r2 * r2;
-  }
-  m2 /= n || 1;
-  m4 /= n || 1;
+  const rows = Math.floor(n / cols);
+  const structure =
+    rows >= 2 && cols >= 2 && equal < n
+      ? spectralRatio(balanceResidual(residual, rows, cols), rows, cols)
+      : null;
+  const quantized = gridA && gridB ? "both" : gridA ? "suspect" : gridB ? "reference" : null;
   return {
     name,
-    equal,
+    component,
+    elements: n,
+    rows,
+    cols,
+    population,
+    bitEqual: n === 0 ? 0 : equal / n,
+    withinRounding: n === 0 ? 0 : within / n,
+    chance: n === 0 ? 0 : chance / n,
     relativeError:
       referenceSquares === 0 ? Math.sqrt(residualSquares) : Math.sqrt(residualSquares / referenceSquares),
-    correlation: centredCorrelation(suspect, reference),
-    spectralRatio:
-      shape.length === 2 && !equal
-        ? spectralRatio(balanceResidual(residual, shape[0]!, shape[1]!), shape[0]!, shape[1]!)
-        : null,
-    excessKurtosis: m2 === 0 ? 0 : m4 / (m2 * m2) - 3,
-    elements: n,
-    neuronsPermuted: false,
-    neuronRescale: 0,
-    onQuantizationGrid: false,
+    correlation: centredCorrelation(a.subarray(0, n), b.subarray(0, n)),
+    structure,
+    quantized,
+    gridFromValues: (gridA !== undefined && !gridA.fromDtype) || (gridB !== undefined && !gridB.fromDtype),
+    dtypes: [typeA, typeB],
   };
+}
+
+/** Component of a canonical or stored tensor name, for per-component shares. */
+export function componentOf(name: string): string {
+  if (name === "embed") return "embedding";
+  if (name === "lm_head") return "output head";
+  if (/(^|\.)(attn_norm|mlp_norm|final_norm)(\.bias)?$/.test(name)) return "norms";
+  if (/^layers\.\d+\.attn\./.test(name)) return "attention";
+  if (/^layers\.\d+\.(mlp|moe\.experts)\./.test(name)) return "mlp";
+  if (/^layers\.\d+\.moe\.router/.test(name)) return "router";
+  const parts = name.split(".").filter((part) => !/^\d+$/.test(part) && part !== "weight" && part !== "bias");
+  return parts[1] ?? parts[0] ?? name;
 }

@@ -10,7 +10,7 @@
  * independent weights, and the layer statistics then decide on values as for any other model.
  */
 
-import type { TensorInfo } from "../formats/tensor-store.js";
+import { gatherRows, matrixView, type TensorInfo } from "../formats/tensor-store.js";
 import type { CanonicalModel, CanonicalTensor, LayoutTransform } from "../naming/canonical-model.js";
 import { applyTransforms } from "../naming/transforms.js";
 import { centredCorrelation } from "../stats/correlation.js";
@@ -288,6 +288,16 @@ function withTensors(
         tensor.source.shape,
         tensor.transforms,
       );
+    },
+    async readRows(canonical, rows) {
+      const tensor = extra.get(canonical);
+      if (tensor === undefined) return model.readRows(canonical, rows);
+      const values = applyTransforms(
+        await model.source.store.read(tensor.source.name),
+        tensor.source.shape,
+        tensor.transforms,
+      );
+      return gatherRows(values, matrixView(tensor.shape).cols, rows);
     },
   };
 }

@@ -1,299 +1,186 @@
 /**
- * Verdict rules. Lineage needs BOTH a significant combined p-value AND an effect size independent
- * same-data models do not reach (the zoo's independent pairs stay below 0.05 aligned CKA outside the
- * embedding-reading inputs; related pairs are above 0.75): the verdict never rests on one raw score.
+ * Verdict rules. The p-value decides whether the two models share weights at all; the direct comparison
+ * of the same sampled rows decides how much of them (copy or further trained):
+ *
+ *   p ≤ 1e-6  shared weights: `identical` (everything bit-equal, confirmed by a full read), `same-weights`
+ *             (same structure and every matrix's residual explained by rounding, quantization or
+ *             i.i.d. noise), else `derived`
+ *   p ≥ 1e-3  no shared weights: `architecture-only` (same blueprint) or `unrelated`
+ *   between   `inconclusive` (weak evidence), as when nothing corresponds.
+ *
+ * So the verdict and the p-value never contradict each other.
  */
-import type { CanonicalModel } from "../naming/canonical-model.js";
-import type { TokenAlignment } from "./anchors.js";
 import type { BlueprintComparison } from "./blueprint.js";
-import { type DirectComparison, UNSTRUCTURED_RATIO } from "./direct.js";
-import type { ResidualBasis } from "./residual-basis.js";
-import type { ChangeTag, CompareResult, EvidenceItem, Verdict } from "./result.js";
+import {
+  type DirectComparison,
+  isMatrixComparison,
+  residualExplained,
+  tokenMatrixKept,
+  unchangedShare,
+} from "./direct.js";
+import type { ChangeTag, ComponentChange, Verdict } from "./result.js";
+import { isQuantizedDtype } from "./rounding.js";
 
-/** Combined p-value below which independence is rejected. */
-export const LINEAGE_ALPHA = 1e-3;
-/** Median aligned CKA a pair must reach to count as shared weights (effect-size floor). */
-export const LINEAGE_MIN_CKA = 0.3;
-/** Median |ln scale| of fitted neuron scales above which the suspect is called rescaled (training drifts
- * neuron norms by a few percent; function-preserving rescalings use factors far from 1). */
-const NEURON_RESCALE = 0.25;
-/** Relative error a float re-encoding can leave (f16 subnormals, bf16→f16): far below any training step. */
+/** log10 p at or below which the weights are shared. */
+export const RELATED_LOG10_P = -6;
+/** log10 p at or above which nothing is shared. */
+export const INDEPENDENT_LOG10_P = -3;
+/** Relative error a float re-encoding can leave (f16 subnormals, bf16 → f16): far below a training step. */
 export const ROUNDING_FLOOR = 3e-3;
-/** Mean relative change above which a same-shape descendant is called continued pre-training. */
+/** Median relative change of the layer matrices above which the change is called continued
+ * pre-training rather than fine-tuning (a description of magnitude, not of data). */
 const CONTINUED_PRETRAINING_CHANGE = 0.3;
-
-export interface LayerTest {
-  suspectLayer: number;
-  referenceLayer: number;
-  cka: number;
-  z: number;
-  exactP: number;
-  pValue: number;
-  /** First layer of either model: reported, left out of the combined p-value when deeper layers exist. */
-  nearEmbedding: boolean;
-}
+/** Median relative change above which the weights mostly come from training after the shared start:
+ * what two models trained from one initialisation show (makemore: see docs/compare.md). */
+const SHARED_INITIALISATION_CHANGE = 1.0;
 
 export interface VerdictInput {
-  suspect: CanonicalModel;
-  reference: CanonicalModel;
+  log10P: number;
+  /** Set when nothing corresponds: the reason for `inconclusive`. */
+  nothingCompared: string | undefined;
   blueprint: BlueprintComparison;
-  basis: ResidualBasis;
-  tokens: TokenAlignment;
-  layerTests: LayerTest[];
-  medianCka: number;
-  pValue: number;
-  direct: DirectComparison[];
+  /** Same depth and same widths, tensor for tensor. */
   sameStructure: boolean;
-  transposedStorage: boolean;
-  transposedCount: number;
+  vocabulary: { kept: number; added: number; removed: number; reordered: number } | null;
+  direct: DirectComparison[];
+  /** Every compared tensor bit-equal over its whole length (confirmed by a full read). */
+  confirmedIdentical: boolean;
+  renamed: number;
+  transposed: boolean;
   suspectLayers: number;
   referenceLayers: number;
-  experts: CompareResult["changes"]["experts"];
+  suspectExperts: boolean;
+  referenceExperts: boolean;
+  /** Suspect and reference stored dtypes of their matrices. */
+  suspectDtypes: ReadonlySet<string>;
+  referenceDtypes: ReadonlySet<string>;
+  /** One side is an untrained initialisation (every norm gain 1, every norm bias 0). */
+  initialisation: boolean;
+  /** The stored bases differ (hidden units permuted, rotated or rescaled): what the alignment search
+   * found, and whether the twins' differences are those of a copy (rounding, quantization, noise). */
+  aligned:
+    | { permuted: boolean; rotated: boolean; rescaled: boolean; copy: boolean; noised: boolean }
+    | undefined;
 }
 
 export interface VerdictDecision {
   verdict: Verdict;
+  /** Token-indexed matrices (embedding, head) that changed beyond rounding, quantization or noise. */
+  changedTokenMatrices: DirectComparison[];
+  reason: string | undefined;
   tags: ChangeTag[];
-  evidence: EvidenceItem[];
-  summary: string[];
-  warnings: string[];
+  components: ComponentChange[];
   unchangedShare: number | null;
-  renamed: { from: string; to: string }[];
+  medianChange: number | null;
 }
 
-const isQuantized = (dtype: string) => /^(I?Q\d|TQ)/.test(dtype);
+/** Matrices that decide: token-indexed ones (embedding, head) hold rows of very unequal use whose
+ * changes are not i.i.d., so they are reported but do not decide. */
+const isMatrix = (d: DirectComparison) =>
+  isMatrixComparison(d) && d.component !== "embedding" && d.component !== "output head";
 
-function dtypes(model: CanonicalModel): Set<string> {
-  return new Set(model.tensors.filter((t) => t.shape.length === 2).map((t) => t.source.dtype));
-}
-
-function renamedTensors(input: VerdictInput): { from: string; to: string }[] {
-  if (input.suspect.source.format !== input.reference.source.format) return [];
-  const renamed: { from: string; to: string }[] = [];
-  for (const tensor of input.reference.tensors) {
-    const other = input.suspect.get(tensor.canonical);
-    if (other !== undefined && other.source.name !== tensor.source.name)
-      renamed.push({ from: tensor.source.name, to: other.source.name });
-  }
-  return renamed;
-}
-
-function medianOf(values: number[]): number {
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] ?? 0;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-const fmt = (x: number) => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(3) : x.toExponential(1));
+/** Per-component unchanged shares, weighted by each tensor's size. */
+export function componentChanges(direct: readonly DirectComparison[]): ComponentChange[] {
+  const byComponent = new Map<string, DirectComparison[]>();
+  for (const d of direct) byComponent.set(d.component, [...(byComponent.get(d.component) ?? []), d]);
+  return [...byComponent].map(([component, list]) => {
+    const weight = list.reduce((sum, d) => sum + d.population, 0);
+    return {
+      component,
+      unchangedShare:
+        weight === 0 ? 0 : list.reduce((sum, d) => sum + unchangedShare(d) * d.population, 0) / weight,
+      relativeError: median(list.map((d) => d.relativeError)) ?? 0,
+      tensors: list.length,
+    };
+  });
+}
 
 export function decideVerdict(input: VerdictInput): VerdictDecision {
+  const components = componentChanges(input.direct);
+  const weight = input.direct.reduce((sum, d) => sum + d.population, 0);
+  const share =
+    input.direct.length === 0 || weight === 0
+      ? null
+      : input.direct.reduce((sum, d) => sum + unchangedShare(d) * d.population, 0) / weight;
+  const matrices = input.direct.filter(isMatrix);
+  const medianChange = median(matrices.map((d) => d.relativeError));
   const tags = new Set<ChangeTag>();
-  const warnings: string[] = [];
-  const evidence: EvidenceItem[] = [];
-  // Renaming is only meaningful between tensors of one blueprint (a GPT-NeoX and a Llama differ anyway).
-  const renamed = input.blueprint.same ? renamedTensors(input) : [];
-  if (renamed.length > 0) tags.add("renamed");
-  if (input.transposedStorage || input.transposedCount > 0) tags.add("transposed");
-  const suspectTypes = dtypes(input.suspect);
-  const referenceTypes = dtypes(input.reference);
-  const quantized =
-    [...suspectTypes, ...referenceTypes].some(isQuantized) &&
-    [...suspectTypes].join() !== [...referenceTypes].join();
-  const cast = !quantized && [...suspectTypes].join() !== [...referenceTypes].join();
-  const layerMatrices = input.direct.filter((d) => d.name.startsWith("layers.") && !d.equal);
-  const roundTripped = layerMatrices.length > 0 && layerMatrices.every((d) => d.onQuantizationGrid);
-  if (quantized || roundTripped) tags.add("quantized");
-  if (cast) tags.add("dtype-cast");
-
-  const lineage =
-    input.layerTests.length > 0 && input.pValue < LINEAGE_ALPHA && input.medianCka >= LINEAGE_MIN_CKA;
-  // Layer matrices decide; token-indexed matrices (embedding, head) hold rows of very unequal use and
-  // magnitude whose rounding error is not i.i.d., so they are reported but do not decide.
-  const matrices = input.direct.filter(
-    (d) => d.name.startsWith("layers.") && (d.spectralRatio !== null || d.equal),
+  const changedTokenMatrices = input.direct.filter(
+    (d) => isMatrixComparison(d) && !isMatrix(d) && !tokenMatrixKept(d),
   );
-  const allEqual = input.direct.length > 0 && input.direct.every((d) => d.equal);
-  const explained = (d: DirectComparison) =>
-    d.equal ||
-    d.relativeError <= ROUNDING_FLOOR ||
-    (d.spectralRatio !== null && d.spectralRatio <= UNSTRUCTURED_RATIO);
+  const base = { components, unchangedShare: share, medianChange, changedTokenMatrices };
+
+  // Number formats: stored dtypes, and what the values show (a quantization grid on one side only, or
+  // float values last rounded to a narrower format than they are stored in).
+  const quantizedTypes = [...input.suspectDtypes, ...input.referenceDtypes].some(isQuantizedDtype);
+  const sameTypes = [...input.suspectDtypes].sort().join() === [...input.referenceDtypes].sort().join();
+  const oneSidedGrid = matrices.some((d) => d.quantized === "suspect" || d.quantized === "reference");
+  const castValues = matrices.some((d) => d.dtypes[0] !== d.dtypes[1]);
+  if ((quantizedTypes && !sameTypes) || oneSidedGrid) tags.add("quantized");
+  else if (!sameTypes || castValues) tags.add("dtype-cast");
+  if (input.renamed > 0) tags.add("renamed");
+  if (input.transposed) tags.add("transposed");
+  if (input.vocabulary !== null && input.vocabulary.reordered > 0 && input.log10P <= RELATED_LOG10_P)
+    tags.add("vocab-reordered");
+
+  if (input.nothingCompared !== undefined)
+    return { verdict: "inconclusive", reason: input.nothingCompared, tags: [...tags], ...base };
+  if (input.log10P >= INDEPENDENT_LOG10_P) {
+    return {
+      verdict: input.blueprint.same ? "architecture-only" : "unrelated",
+      reason: undefined,
+      tags: [...tags],
+      ...base,
+    };
+  }
+  if (input.log10P > RELATED_LOG10_P) {
+    return {
+      verdict: "inconclusive",
+      reason: "weak evidence: the p-value lies between 1e-6 (shared weights) and 1e-3 (independent)",
+      tags: [...tags],
+      ...base,
+    };
+  }
+  if (input.aligned?.permuted) tags.add("permuted");
+  if (input.aligned?.rotated) tags.add("rotated");
+  if (input.aligned?.rescaled) tags.add("rescaled");
   const vocabularySame =
-    input.tokens.vocabulary === null ||
-    (input.tokens.vocabulary.added === 0 && input.tokens.vocabulary.removed === 0);
-  const sameWeights =
-    lineage && input.sameStructure && vocabularySame && matrices.length > 0 && matrices.every(explained);
-  const tokenRows = input.direct.filter(
-    (d) => !d.name.startsWith("layers.") && d.spectralRatio !== null && !explained(d),
-  );
-  if (sameWeights && tokenRows.length > 0) {
-    const names = tokenRows.map((d) => `${d.name} (structure ${fmt(d.spectralRatio!)})`).join(", ");
-    warnings.push(`${names}: changed beyond rounding; some token rows may have been retrained`);
+    input.vocabulary === null || (input.vocabulary.added === 0 && input.vocabulary.removed === 0);
+  const tokenMatrices = input.direct.filter((d) => isMatrixComparison(d) && !isMatrix(d));
+  const explained =
+    (input.aligned !== undefined
+      ? input.aligned.copy
+      : matrices.length > 0 && matrices.every(residualExplained)) && tokenMatrices.every(tokenMatrixKept);
+  if (input.sameStructure && vocabularySame && explained) {
+    const roundingOnly =
+      input.aligned !== undefined
+        ? !input.aligned.noised
+        : matrices.every(
+            (d) => d.bitEqual === 1 || d.withinRounding >= 0.999 || d.relativeError <= ROUNDING_FLOOR,
+          );
+    if (!roundingOnly && !tags.has("quantized") && !tags.has("dtype-cast")) tags.add("noised");
+    if (input.confirmedIdentical && input.renamed === 0 && !input.transposed && input.aligned === undefined)
+      return { verdict: "identical", reason: undefined, tags: [...tags], ...base };
+    return { verdict: "same-weights", reason: undefined, tags: [...tags], ...base };
   }
-  let unchangedShare: number | null = null;
-  if (input.direct.length > 0) {
-    const total = input.direct.reduce((sum, d) => sum + d.elements, 0);
-    unchangedShare = input.direct.filter(explained).reduce((sum, d) => sum + d.elements, 0) / total;
-  }
-
-  const neuronsMoved = input.direct.some((d) => d.neuronsPermuted);
-  const neuronsRescaled = medianOf(input.direct.map((d) => d.neuronRescale)) > NEURON_RESCALE;
-  let verdict: Verdict;
+  if (input.suspectLayers > input.referenceLayers) tags.add("layers-added");
+  if (input.suspectLayers < input.referenceLayers) tags.add("layers-removed");
+  if (input.suspectExperts && !input.referenceExperts) tags.add("moe-upcycled");
+  if (input.vocabulary !== null && input.vocabulary.added > 0 && input.vocabulary.removed === 0)
+    tags.add("vocab-extended");
   if (
-    lineage &&
-    sameWeights &&
-    allEqual &&
-    renamed.length === 0 &&
-    !neuronsMoved &&
-    input.basis.kind === "identity"
+    input.initialisation ||
+    (input.sameStructure && medianChange !== null && medianChange >= SHARED_INITIALISATION_CHANGE)
   )
-    verdict = "identical";
-  else if (sameWeights) verdict = "same-weights";
-  else if (lineage) verdict = "derived";
-  else verdict = input.blueprint.same ? "architecture-only" : "unrelated";
-
-  if (lineage) {
-    if (input.basis.kind === "signed-permutation" || neuronsMoved) tags.add("permuted");
-    if (neuronsRescaled) tags.add("rescaled");
-    if ((input.tokens.vocabulary?.reordered ?? 0) > 0) tags.add("vocab-reordered");
-    if (input.basis.kind === "rotation") tags.add("rotated");
-    if (Math.abs(input.basis.scale - 1) > 0.05 && input.basis.kind !== "identity") tags.add("rescaled");
-    const residualLeft = medianOf(input.direct.map((d) => d.relativeError)) > ROUNDING_FLOOR;
-    if (verdict === "same-weights" && residualLeft && !quantized && !roundTripped && !cast)
-      tags.add("noised");
-    if (verdict === "derived") {
-      if (input.suspectLayers > input.referenceLayers) tags.add("layers-added");
-      if (input.suspectLayers < input.referenceLayers) tags.add("layers-removed");
-      const suspectMoe = (input.suspect.architecture.numExperts ?? 0) > 0;
-      const referenceMoe = (input.reference.architecture.numExperts ?? 0) > 0;
-      if (suspectMoe && !referenceMoe) tags.add("moe-upcycled");
-      const vocabulary = input.tokens.vocabulary;
-      if (vocabulary !== null && vocabulary.added > 0 && vocabulary.removed === 0) tags.add("vocab-extended");
-      if (input.sameStructure && input.direct.length > 0) {
-        const meanChange = input.direct.reduce((sum, d) => sum + d.relativeError, 0) / input.direct.length;
-        tags.add(meanChange > CONTINUED_PRETRAINING_CHANGE ? "continued-pretraining" : "fine-tuned");
-      }
-    }
-  }
-
-  // Evidence.
-  evidence.push({
-    component: "architecture",
-    statistic: "blueprint",
-    value: input.blueprint.same ? "same" : input.blueprint.differences.join("; "),
-    note: input.blueprint.same ? "same family and dimensions (names aside)" : "the blueprints differ",
-  });
-  evidence.push({
-    component: "tensor-correspondence",
-    statistic: "canonical tensors matched",
-    value: input.reference.tensors.filter((t) => input.suspect.get(t.canonical) !== undefined).length,
-    note: `${input.suspect.unrecognised.length} suspect / ${input.reference.unrecognised.length} reference tensors matched no naming rule; ${renamed.length} renamed${input.transposedStorage ? "; suspect stores matrices transposed" : ""}`,
-  });
-  const vocab = input.tokens.vocabulary;
-  evidence.push({
-    component: "tokenizer",
-    statistic: "shared tokens",
-    value: vocab?.kept ?? input.tokens.suspectRows.length,
-    note:
-      vocab === null
-        ? "vocabularies unreadable: rows matched by id"
-        : `${vocab.added} only in suspect, ${vocab.removed} only in reference, ${vocab.reordered} at a different id (a shared tokenizer alone proves little)`,
-  });
-  evidence.push({
-    component: "residual basis",
-    statistic: "alignment",
-    value: input.basis.kind,
-    note: `anchor embeddings: identity fit ${input.basis.identityFit === null ? "–" : fmt(input.basis.identityFit)}, Procrustes fit ${input.basis.rotationFit === null ? "–" : fmt(input.basis.rotationFit)}`,
-  });
-  for (const test of input.layerTests) {
-    evidence.push({
-      component: `layer ${test.suspectLayer}`,
-      statistic: "aligned CKA",
-      value: Number(test.cka.toFixed(4)),
-      pValue: test.pValue,
-      note: `vs reference layer ${test.referenceLayer}; ${fmt(test.z)} SD above the permutation null (exact p ${fmt(test.exactP)})${test.nearEmbedding ? "; next to the embedding, not in the combined p-value" : ""}`,
-    });
-  }
-  if (input.direct.length > 0) {
-    const worst = input.direct.reduce((a, b) => (b.relativeError > a.relativeError ? b : a));
-    const maxRatio = Math.max(0, ...input.direct.map((d) => d.spectralRatio ?? 0));
-    evidence.push({
-      component: "direct similarity",
-      statistic: "max relative error",
-      value: Number(worst.relativeError.toPrecision(4)),
-      note: `${input.direct.filter((d) => d.equal).length}/${input.direct.length} tensors bit-equal; worst ${worst.name}; residual structure ${fmt(maxRatio)} (≤ ${UNSTRUCTURED_RATIO} = rounding or noise, above = training)`,
-    });
-    const norms = input.direct.filter((d) => d.name.endsWith("norm"));
-    if (norms.length > 0) {
-      evidence.push({
-        component: "norm weights",
-        statistic: "centred correlation (median)",
-        value: Number(
-          norms
-            .map((d) => d.correlation)
-            .sort((a, b) => a - b)
-            [norms.length >> 1]!.toFixed(4),
-        ),
-        note: "centred, never raw cosine: all norm weights start at 1",
-      });
-    }
-  }
-
-  // Warnings and summary.
-  const significant = input.layerTests.filter((t) => t.pValue < LINEAGE_ALPHA).length;
-  if (!lineage && significant > 0) {
-    warnings.push(
-      `${significant} of ${input.layerTests.length} layers differ from the permutation null, but the aligned similarity (median ${fmt(input.medianCka)}) is at the level of independently trained models sharing data, not shared weights`,
-    );
-  }
-  if (lineage && significant < input.layerTests.length) {
-    warnings.push(
-      `${input.layerTests.length - significant} of ${input.layerTests.length} layers show no significant similarity: partial reuse or heavy retraining`,
-    );
-  }
-  const summary: string[] = [];
-  const name = (m: CanonicalModel) => m.source.path.replace(/\/+$/, "").split("/").pop();
-  const sName = name(input.suspect);
-  const rName = name(input.reference);
-  if (verdict === "identical")
-    summary.push(
-      `${sName} holds exactly the weights of ${rName}${tags.size ? ` (${[...tags].join(", ")})` : ""}.`,
-    );
-  else if (verdict === "same-weights")
-    summary.push(
-      `${sName} carries the weights of ${rName}; what differs is explained by ${sameWeightsChanges(tags)}.`,
-    );
-  else if (verdict === "derived")
-    summary.push(
-      `${sName} descends from ${rName}'s weights and was changed further (${[...tags].join(", ")}).`,
-    );
-  else if (verdict === "architecture-only")
-    summary.push(`${sName} shares ${rName}'s blueprint but its weights are independent.`);
-  else summary.push(`${sName} and ${rName} differ in blueprint and their weights are independent.`);
-  if (input.layerTests.length > 0) {
-    summary.push(
-      `Median aligned layer similarity (CKA) ${fmt(input.medianCka)} over ${input.layerTests.length} layers; combined p-value under independence ${input.pValue < 1e-290 ? "below 1e-290" : input.pValue.toExponential(2)}.`,
-    );
-  }
-  if (renamed.length > 0)
-    summary.push(
-      `${renamed.length} tensors carry other names (e.g. ${renamed[0]!.from} → ${renamed[0]!.to}): names say nothing about weights.`,
-    );
-  return { verdict, tags: [...tags], evidence, summary, warnings, unchangedShare, renamed };
-}
-
-/** Plain words for the operations a same-weights verdict found, e.g. "quantization and renaming". */
-const SAME_WEIGHTS_CHANGE_WORDS: Partial<Record<ChangeTag, string>> = {
-  quantized: "quantization",
-  "dtype-cast": "a change of number format",
-  noised: "added noise",
-  renamed: "renamed tensors",
-  transposed: "transposed storage",
-  permuted: "permuted hidden units",
-  rotated: "a rotation of the hidden space",
-  rescaled: "rescaling",
-};
-
-function sameWeightsChanges(tags: ReadonlySet<ChangeTag>): string {
-  const words = [...tags].flatMap((tag) => SAME_WEIGHTS_CHANGE_WORDS[tag] ?? []);
-  if (words.length === 0) return "layout changes";
-  return words.length === 1 ? words[0]! : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+    tags.add("shared-initialization");
+  else if (input.sameStructure && medianChange !== null && medianChange > ROUNDING_FLOOR)
+    tags.add(medianChange > CONTINUED_PRETRAINING_CHANGE ? "continued-pretraining" : "fine-tuned");
+  return { verdict: "derived", reason: undefined, tags: [...tags], ...base };
 }

@@ -14,6 +14,7 @@ import {
   type TokenizerSummary,
   type WeakProfiles,
 } from "./model-fingerprint.js";
+import { unitRows } from "./signatures.js";
 import { MAX_FINGERPRINT_ANCHORS, MAX_LAYER_ANCHORS, selectAnchors } from "./weights-anchors.js";
 import {
   mlpInvariantMatrix,
@@ -21,7 +22,7 @@ import {
   valueOutputInvariant,
   type Weight,
 } from "./weights-invariants.js";
-import { multiplyTransposed, scaleColumns, symmetricUpper, unitRows } from "./weights-linalg.js";
+import { multiplyTransposed, scaleColumns, symmetricUpper } from "./weights-linalg.js";
 import { quantizeTriangle } from "./weights-quantize.js";
 
 /** The part of a canonical model the fingerprint reads (CanonicalModel satisfies it). */

@@ -106,18 +106,6 @@ export function multiply(a: Float32Array, m: number, n: number, b: Float32Array,
   return out;
 }
 
-/** Rows of `matrix` [rows × cols] picked by index, scaled to unit Euclidean length (zero rows stay zero). */
-export function unitRows(matrix: Float32Array, cols: number, rows: readonly number[]): Float32Array {
-  const out = new Float32Array(rows.length * cols);
-  rows.forEach((row, i) => {
-    let norm = 0;
-    for (let t = 0; t < cols; t++) norm += matrix[row * cols + t]! ** 2;
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let t = 0; t < cols; t++) out[i * cols + t] = matrix[row * cols + t]! * scale;
-  });
-  return out;
-}
-
 /** Multiply every column `t` of `matrix` [rows × cols] by `scale[t]` (folds a norm weight into the rows). */
 export function scaleColumns(
   matrix: Float32Array,
@@ -152,29 +140,4 @@ export function upperIndex(i: number, j: number, n: number): number {
 /** Pearson correlation (centred cosine) of two equally long vectors; 0 when either is constant. */
 export function correlation(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return x.length === y.length ? centredCorrelation(x, y) : 0;
-}
-
-/** Deterministic 32-bit generator (mulberry32): the same seed gives the same permutation null everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A uniformly random permutation of 0..n-1 (Fisher–Yates). */
-export function randomPermutation(n: number, random: () => number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const tmp = out[i]!;
-    out[i] = out[j]!;
-    out[j] = tmp;
-  }
-  return out;
 }

@@ -3,8 +3,10 @@
  * layer (each suspect layer mapped to its best reference layer, so depth up-scaling and pruning are
  * followed), and judge the result against a permutation null that shuffles anchor identities.
  */
+
+import { randomPermutation, seededRandom } from "../stats/rng.js";
 import { INVARIANT_KINDS, type InvariantKind, type ModelFingerprint } from "./model-fingerprint.js";
-import { correlation, randomPermutation, seededRandom } from "./weights-linalg.js";
+import { correlation } from "./weights-linalg.js";
 import {
   type CentredDense,
   type CentredTriangle,

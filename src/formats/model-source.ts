@@ -9,8 +9,8 @@
  * `.safetensors`, `.safetensors.index.json`, `.gguf` or llama2.c `.bin` file (recognised by content,
  * not only extension); a folder holding exactly one `.gguf` or one llama2.c `.bin`.
  */
-import { stat } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { readdir, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { FormatError, InputNotFoundError } from "../errors.js";
 import { PositionalFile } from "./file-reader.js";
 import { firstShardName } from "./gguf/split.js";
@@ -19,10 +19,13 @@ import { isHfCacheRepo, resolveHfCacheRepo } from "./hf-cache.js";
 import { MAX_CONFIG_BYTES, parseJsonBytes, readJsonObject } from "./json-file.js";
 import { Llama2cStore } from "./llama2c/store.js";
 import { localModelFolder, type ModelFolder } from "./model-folder.js";
+import { configFromModelArgs } from "./pytorch/checkpoint-config.js";
 import { openPytorchFolder } from "./pytorch/folder.js";
 import { PytorchStore } from "./pytorch/store.js";
 import { openAll, type RangeSource } from "./range-source.js";
+import { withQuantizationScales } from "./safetensors/block-scales.js";
 import { isShardIndexName, openShardedSafetensors } from "./safetensors/shard-index.js";
+import { missingShards, shardSetOf } from "./safetensors/shard-names.js";
 import { SafetensorsStore } from "./safetensors/store.js";
 import { type FileKind, SNIFF_BYTES, sniffBytes, sniffFile } from "./sniff.js";
 import type { TensorStore, WeightFormat } from "./tensor-store.js";
@@ -135,7 +138,44 @@ export async function sniffSource(source: RangeSource, name: string): Promise<Fi
   return sniffBytes(bytes, source.size, name);
 }
 
-async function openWeightFile(path: string, kind: FileKind): Promise<Opened> {
+/** The error for a sharded checkpoint with shards missing: it names the first and counts the rest. */
+function missingShardError(path: string, missing: readonly string[]): InputNotFoundError {
+  const more =
+    missing.length > 1
+      ? ` (and ${missing.length - 1} more: ${missing.slice(1, 4).join(", ")}${missing.length > 4 ? ", …" : ""})`
+      : "";
+  return new InputNotFoundError(
+    `shard ${basename(path)} is missing${more}: a sharded checkpoint is incomplete without every shard (interrupted download?)`,
+    { file: path },
+  );
+}
+
+/**
+ * For a safetensors shard given on its own (`model-00001-of-00003.safetensors`): the index beside it
+ * when there is one, else every shard of its set, each of which must exist. Undefined for other files.
+ */
+async function shardSet(path: string): Promise<{ index: string } | { shards: string[] } | undefined> {
+  const shards = shardSetOf(path);
+  if (shards === undefined) return undefined;
+  const folder = dirname(resolve(path));
+  const names = await readdir(folder);
+  const index = names.find(isShardIndexName);
+  if (index !== undefined) return { index: join(folder, index) };
+  const missing = missingShards(shards.map((shard) => basename(shard)));
+  if (missing.length > 0) throw missingShardError(join(folder, missing[0]!), missing);
+  return { shards };
+}
+
+async function openWeightFile(
+  path: string,
+  kind: FileKind,
+  set?: { index: string } | { shards: string[] },
+): Promise<Opened> {
+  if (kind === "safetensors" && set !== undefined) {
+    if ("index" in set) return openWeightFile(set.index, "safetensors-index");
+    const store = await SafetensorsStore.open(set.shards);
+    return { format: "safetensors", store, weightFiles: [...store.files] };
+  }
   if (kind === "safetensors-index") {
     const { store } = await openShardedSafetensors(path);
     return { format: "safetensors", store, weightFiles: [...store.files], indexPath: path };
@@ -186,6 +226,9 @@ async function openFolderWeights(folder: ModelFolder): Promise<Opened> {
     return { format: "safetensors", store, weightFiles: [...store.files], indexPath };
   }
   if (safetensors.length > 0) {
+    // Without an index the shard names are the only record of the set: all M must be there.
+    const missing = missingShards(safetensors);
+    if (missing.length > 0) throw missingShardError(folder.pathOf(missing[0]!), missing);
     const store = await SafetensorsStore.fromSources(await openAll(safetensors, (name) => folder.open(name)));
     return { format: "safetensors", store, weightFiles: [...store.files] };
   }
@@ -227,10 +270,59 @@ async function optionalJson(folder: string, names: readonly string[], name: stri
   return { path, value: await readJsonObject(path) };
 }
 
-/** Resolve a MODEL path on this machine and open its weights (headers only). */
+/** config.json, generation_config.json and tokenizer files among `names` in the local folder `local`. */
+async function filesBeside(local: string, names: readonly string[]) {
+  let config = await optionalJson(local, names, "config.json");
+  // Meta's and Mistral's own checkpoints (consolidated*.safetensors) carry params.json instead: the same
+  // figures under Meta's ModelArgs names, read as config.json keys.
+  if (config.value === undefined && names.includes("params.json")) {
+    const params = await optionalJson(local, names, "params.json");
+    const translated = params.value === undefined ? undefined : configFromModelArgs(params.value);
+    if (translated !== undefined && params.path !== undefined)
+      config = { path: params.path, value: translated };
+  }
+  const generation = await optionalJson(local, names, "generation_config.json");
+  const tokenizerFiles = names
+    .filter((name) => TOKENIZER_FILE_NAMES.includes(name) || LLAMA2C_TOKENIZER.test(name))
+    .map((name) => join(local, name));
+  return { config, generation, tokenizerFiles };
+}
+
+/** Safetensors weights with scale tensors read dequantized (see safetensors/block-scales.ts). */
+function scaled(opened: Opened, config: Record<string, unknown> | undefined, configPath: string | undefined) {
+  return opened.format === "safetensors"
+    ? withQuantizationScales(opened.store, config, configPath)
+    : opened.store;
+}
+
+/**
+ * Resolve a MODEL path on this machine and open its weights (headers only). A `.safetensors` (or index)
+ * file given on its own takes the config.json, generation_config.json and tokenizer files beside it, as
+ * transformers does for the folder holding it, so `base-a` and `base-a/model.safetensors` describe the
+ * same model; GGUF and llama2.c files carry their own configuration.
+ */
 export async function openModelSource(path: string): Promise<ModelSource> {
   const info = await statOrNotFound(path);
-  if (!info.isDirectory()) return emptySource(path, await openWeightFile(path, await sniffFile(path)));
+  if (!info.isDirectory()) {
+    const opened = await openWeightFile(path, await sniffFile(path), await shardSet(path));
+    if (opened.format !== "safetensors") return emptySource(path, opened);
+    try {
+      const local = dirname(resolve(path));
+      const { config, generation, tokenizerFiles } = await filesBeside(local, (await readdir(local)).sort());
+      return {
+        ...emptySource(path, opened),
+        store: scaled(opened, config.value, config.path),
+        config: config.value,
+        configPath: config.path,
+        tokenizerFiles,
+        generationConfig: generation.value,
+        generationConfigPath: generation.path,
+      };
+    } catch (error) {
+      await opened.store.close();
+      throw error;
+    }
+  }
   let folder = resolve(path);
   let hfCache: ModelSource["hfCache"];
   if (await isHfCacheRepo(folder)) {
@@ -254,15 +346,11 @@ export async function openModelFolder(
   const names = folder.names.filter((name) => !name.includes("/"));
   const opened = await openFolderWeights(folder);
   try {
-    const config = await optionalJson(local, names, "config.json");
-    const generation = await optionalJson(local, names, "generation_config.json");
-    const tokenizerFiles = names
-      .filter((name) => TOKENIZER_FILE_NAMES.includes(name) || LLAMA2C_TOKENIZER.test(name))
-      .map((name) => join(local, name));
+    const { config, generation, tokenizerFiles } = await filesBeside(local, names);
     return {
       path,
       format: opened.format,
-      store: opened.store,
+      store: scaled(opened, config.value, config.path),
       config: config.value ?? opened.config,
       configPath: config.path ?? opened.configPath,
       tokenizerFiles,

@@ -39,6 +39,11 @@ export interface TensorStore {
    * to a whole read. Throws a FormatError for a row outside the tensor.
    */
   readRows?(name: string, rows: readonly number[]): Promise<Float32Array>;
+  /**
+   * Stored tensors that are quantization scales of other tensors (weight name → scale name), applied
+   * by `read` / `readRows` of the weight; they are not parameters. Absent when there are none.
+   */
+  readonly quantizationScales?: ReadonlyMap<string, string>;
   /** Release file handles. Safe to call twice. */
   close(): Promise<void>;
 }

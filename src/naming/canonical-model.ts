@@ -4,6 +4,7 @@
  *
  * Canonical names (weights have no suffix; biases end in `.bias`):
  *   embed                      token embedding            [vocab, hidden]
+ *   pos_embed                  learned position embedding [positions, hidden] (GPT-2 `wpe`)
  *   lm_head                    output projection          [vocab, hidden]
  *   final_norm                 final norm weight          [hidden]
  *   layers.{i}.attn_norm       norm before attention      [hidden]
@@ -67,6 +68,9 @@ export interface CanonicalModel {
   tensors: readonly CanonicalTensor[];
   /** Stored tensors no rule recognised: kept and reported, never dropped. */
   unrecognised: readonly TensorInfo[];
+  /** Stored quantization scales (FP8 `weight_scale_inv` blocks, per-channel `weight_scale`): applied when
+   * their weights are read, so canonical tensors are dequantized; not parameters, not unrecognised. */
+  scales: readonly TensorInfo[];
   /** Things a reader should know: config vs tensor-name disagreements, unrecognised tensors, … */
   notes: string[];
   /**

@@ -13,6 +13,8 @@ import { transformedShape } from "./transforms.js";
 export interface NameMapping {
   tensors: CanonicalTensor[];
   unrecognised: TensorInfo[];
+  /** Stored quantization scales of other tensors (applied when those are read; not parameters). */
+  scales: TensorInfo[];
   notes: string[];
 }
 
@@ -49,16 +51,26 @@ function applyRules(
   return undefined;
 }
 
+/**
+ * Map every stored tensor to canonical tensors, to `unrecognised`, or (names in `scaleNames`, the
+ * store's quantization scales) to `scales`.
+ */
 export function mapTensorNames(
   stored: readonly TensorInfo[],
   rules: readonly NamingRule[],
   context: NamingContext,
+  scaleNames: ReadonlySet<string> = new Set(),
 ): NameMapping {
   const tensors: CanonicalTensor[] = [];
   const unrecognised: TensorInfo[] = [];
+  const scales: TensorInfo[] = [];
   const notes: string[] = [];
   const taken = new Map<string, string>();
   for (const tensor of stored) {
+    if (scaleNames.has(tensor.name)) {
+      scales.push(tensor);
+      continue;
+    }
     const result = applyRules(tensor, rules, context);
     if (result === undefined) {
       unrecognised.push(tensor);
@@ -108,5 +120,10 @@ export function mapTensorNames(
   }
   if (buffers > 0)
     notes.push(`${buffers} non-parameter buffer(s) (rotary tables, attention masks) kept unrecognised`);
-  return { tensors, unrecognised, notes };
+  if (scales.length > 0) {
+    notes.push(
+      `${scales.length} quantization scale tensor(s) (${listNames(scales.map((t) => t.name))}) applied to their weights, which read dequantized; scales are not parameters`,
+    );
+  }
+  return { tensors, unrecognised, scales, notes };
 }

@@ -48,7 +48,12 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
     numKvHeadsPerLayer: declared.figures.perLayer?.numKvHeads,
   };
   const mapping = withNormGainConvention(
-    mapTensorNames(source.store.tensors, rulesFor(source.format, source.store.tensors), context),
+    mapTensorNames(
+      source.store.tensors,
+      rulesFor(source.format, source.store.tensors),
+      context,
+      new Set(source.store.quantizationScales?.values() ?? []),
+    ),
     // Hugging Face checkpoints (safetensors or PyTorch) store the family's raw gains; GGUF already holds 1 + w.
     source.format === "gguf" ? 0 : normGainOffset(source.config),
   );
@@ -82,6 +87,7 @@ export function createCanonicalModel(source: ModelSource): CanonicalModel {
     architecture: summary.architecture,
     tensors: mapping.tensors,
     unrecognised: mapping.unrecognised,
+    scales: mapping.scales,
     notes: [...(noWeights === undefined ? [] : [noWeights]), ...summary.notes, ...mapping.notes],
     noWeights,
     get: (canonical) => byName.get(canonical),

@@ -15,6 +15,7 @@ const COLOURS: Partial<Record<Verdict, (text: string) => string>> = {
   identical: pc.red,
   "same-weights": pc.red,
   derived: pc.yellow,
+  inconclusive: pc.cyan,
   "architecture-only": pc.green,
   unrelated: pc.green,
 };
@@ -27,7 +28,7 @@ export function renderCompare(result: CompareResult): string[] {
     `${pc.bold(result.suspect)} vs ${pc.bold(result.reference)}: ${pc.bold(colour(result.verdict))}${result.tags.length ? `  [${result.tags.join(", ")}]` : ""}`,
   );
   lines.push(
-    `p-value under independence ${head.pValue}${result.zScore === null ? "" : `, ${head.zScore} SD from the null`}`,
+    `p-value under independence ${head.pValue} (${result.test.name}${result.test.fittedOn === undefined ? "" : `, fitted null from ${result.test.fittedOn} pairs`})${result.zScore === null ? "" : `, ${head.zScore} SD from the null`}`,
   );
   lines.push("");
   for (const sentence of result.summary) lines.push(sentence);

@@ -8,9 +8,8 @@
 export const P_DISPLAY_FLOOR = 1e-300;
 
 /**
- * A p-value from its log10, so it never floors: `0.318`, `0.001`, `4.2e-5`, `3.1e-1651`. The same rule
- * as the compare engine's sentences (src/compare/p-value-text.ts on the compare branch): three decimals
- * down to 0.001, then one-decimal mantissa and exponent.
+ * A p-value from its log10, so it never floors: `0.318`, `0.001`, `4.2e-5`, `3.1e-1651` (the compare
+ * engine's sentences use it too): three decimals down to 0.001, then one-decimal mantissa and exponent.
  */
 export function formatLog10PValue(log10: number): string {
   if (Number.isNaN(log10)) return "—";

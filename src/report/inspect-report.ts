@@ -5,9 +5,11 @@
 import { countParameters, isParameter } from "../architecture/parameter-count.js";
 import type { ArchitectureSummary } from "../architecture/summary.js";
 import { LineageError } from "../errors.js";
+import { canDecode } from "../formats/decodable.js";
 import { elementCount, type WeightFormat } from "../formats/tensor-store.js";
 import { type DeclaredLineage, declaredLineage } from "../lineage/declared-lineage.js";
 import type { CanonicalModel, LayoutTransform } from "../naming/canonical-model.js";
+import { compareStoredHead } from "../naming/tied-head.js";
 import { readModelVocabulary } from "../tokenizers/model-vocabulary.js";
 import type { Vocabulary } from "../tokenizers/vocabulary.js";
 
@@ -49,6 +51,8 @@ export interface InspectReport {
   dtypes: Record<string, { tensors: number; parameters: number }>;
   tensors: InspectTensor[];
   unrecognised: string[];
+  /** Stored quantization scales, applied to their weights on read (not parameters). */
+  scales: string[];
   tokenizer: InspectTokenizer;
   /** What the model card, GGUF metadata or configuration claim about the base model. */
   declared: DeclaredLineage;
@@ -139,6 +143,37 @@ function tokenizerNotes(tokenizer: InspectTokenizer, architecture: ArchitectureS
   return notes;
 }
 
+/** What a stored LM head holds next to the embedding, when a config's "tied" says otherwise or a copy
+ * is stored untied. */
+async function headNotes(model: CanonicalModel): Promise<string[]> {
+  const stated = model.source.config?.tie_word_embeddings;
+  const head = await compareStoredHead(model).catch(() => undefined);
+  if (head === undefined || head.kind === "none" || head.kind === "other-shape") return [];
+  if (head.kind === "differs") {
+    // A separate head that differs is the ordinary untied model; it is news only when the config says tied.
+    if (stated !== true) return [];
+    return [
+      `the stored LM head differs from the embedding (${head.differingRows} of ${head.rows} sampled rows, max |Δ| ${head.maxDifference.toPrecision(3)}): config.json's tie_word_embeddings is not what runs`,
+    ];
+  }
+  return [
+    `the stored LM head equals the embedding (${head.rows} sampled rows bit for bit): a stored copy of a tied head`,
+  ];
+}
+
+/** Tensors whose stored dtype lineage lists but cannot decode: reading them fails, naming them. */
+function undecodableNotes(model: CanonicalModel): string[] {
+  const byDtype = new Map<string, string[]>();
+  for (const tensor of model.source.store.tensors) {
+    if (canDecode(model.source.format, tensor.dtype)) continue;
+    byDtype.set(tensor.dtype, [...(byDtype.get(tensor.dtype) ?? []), tensor.name]);
+  }
+  return [...byDtype].map(
+    ([dtype, names]) =>
+      `${names.length} tensor(s) of dtype ${dtype}, which lineage cannot decode (listed; reading one is refused, naming it): ${names.slice(0, 4).join(", ")}${names.length > 4 ? ", …" : ""}`,
+  );
+}
+
 export async function buildInspectReport(model: CanonicalModel): Promise<InspectReport> {
   const tokenizer = await readTokenizer(model);
   return {
@@ -150,9 +185,15 @@ export async function buildInspectReport(model: CanonicalModel): Promise<Inspect
     dtypes: dtypeCounts(model),
     tensors: tensorRows(model),
     unrecognised: model.unrecognised.map((t) => t.name),
+    scales: model.scales.map((t) => t.name),
     tokenizer,
     declared: await declaredLineage(model.source),
-    notes: [...model.notes, ...tokenizerNotes(tokenizer, model.architecture)],
+    notes: [
+      ...model.notes,
+      ...(await headNotes(model)),
+      ...undecodableNotes(model),
+      ...tokenizerNotes(tokenizer, model.architecture),
+    ],
   };
 }
 

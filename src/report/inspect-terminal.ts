@@ -38,7 +38,15 @@ function transformHint(transforms: LayoutTransform[][]): string {
 }
 
 /** Display order of canonical names within the model and within a layer. */
-const ORDER = ["embed", ...CANONICAL_LAYER_PARTS, "moe.router", "moe.experts", "final_norm", "lm_head"];
+const ORDER = [
+  "embed",
+  "pos_embed",
+  ...CANONICAL_LAYER_PARTS,
+  "moe.router",
+  "moe.experts",
+  "final_norm",
+  "lm_head",
+];
 
 function rank(tensor: InspectTensor): [number, number, number, string] {
   const label = labelOf(tensor);
@@ -239,7 +247,7 @@ export function renderInspect(report: InspectReport, color: boolean): string[] {
   lines.push(
     "",
     c.bold(
-      `tensors: ${report.tensors.length} stored, ${mapped.length} recognised, ${report.unrecognised.length} unrecognised`,
+      `tensors: ${report.tensors.length} stored, ${mapped.length} recognised, ${report.unrecognised.length} unrecognised${report.scales.length === 0 ? "" : `, ${report.scales.length} quantization scales`}`,
     ),
   );
   const top = mapped
@@ -247,7 +255,8 @@ export function renderInspect(report: InspectReport, color: boolean): string[] {
     .sort(byCanonicalOrder)
     .map(rowOf);
   lines.push(...table(top, "  ", c), ...layerLines(report.tensors, c));
-  const unknown = report.tensors.filter((t) => t.canonical === null);
+  const scales = new Set(report.scales);
+  const unknown = report.tensors.filter((t) => t.canonical === null && !scales.has(t.name));
   if (unknown.length > 0) {
     lines.push(`  ${c.yellow("unrecognised")}`);
     const shown = unknown.slice(0, MAX_UNRECOGNISED_SHOWN).map((t) => ({ ...rowOf(t), label: "?" }));

@@ -122,6 +122,9 @@ export async function readVocabulary(path: string): Promise<Vocabulary> {
   const prefix = readPrefix(path, VERSIONED_HEADER_BYTES);
   const magic = String.fromCharCode(...prefix.subarray(0, 4));
   if (magic === "GGUF") return readGgufVocabulary(path);
+  // A safetensors weight file (or its index) carries no vocabulary: the tokenizer beside it is the model's.
+  if (name.endsWith(".safetensors") || name.endsWith(".safetensors.index.json"))
+    return readFolder(dirname(path));
   if (name.endsWith(".json")) {
     const config = join(dirname(path), "tokenizer_config.json");
     return readTokenizerJson(path, name === "tokenizer.json" && (await exists(config)) ? config : undefined);

@@ -32,7 +32,7 @@ async function variantOf(
 ): Promise<CompareResult> {
   const out = join(dir, `${kinds.join("+")}-${Object.values(options).join("-")}-${source.length}`);
   await makeVariant(source, kinds, out, options);
-  return compareModels(out, source, { permutations: 50 });
+  return compareModels(out, source);
 }
 
 const cases: [string, string, string[], VariantOptions, string[], string[]][] = [
@@ -109,7 +109,7 @@ test("base-a with its last layer removed is derived, layers-removed", async () =
   } finally {
     await source.store.close();
   }
-  const result = await compareModels(out, baseA, { permutations: 50 });
+  const result = await compareModels(out, baseA);
   assert.equal(result.verdict, "derived");
   assert.ok(result.tags.includes("layers-removed"));
   assert.deepEqual(
@@ -123,11 +123,11 @@ test("invented names hide neither a fine-tune nor independence", async () => {
   const independent = join(dir, "base-b-invented");
   await makeVariant(fixture("zoo", "a-sft"), ["rename"], fineTune, { naming: "invented" });
   await makeVariant(fixture("zoo", "base-b"), ["rename"], independent, { naming: "invented" });
-  const derived = await compareModels(fineTune, baseA, { permutations: 50 });
+  const derived = await compareModels(fineTune, baseA);
   assert.equal(derived.verdict, "derived", `got ${derived.verdict} [${derived.tags}]`);
   assert.ok(derived.tags.includes("renamed"));
   assert.ok(derived.warnings.some((w) => /39 were matched to the reference's tensors by value/.test(w)));
-  const unrelatedWeights = await compareModels(independent, baseA, { permutations: 50 });
+  const unrelatedWeights = await compareModels(independent, baseA);
   assert.equal(unrelatedWeights.verdict, "architecture-only", `got ${unrelatedWeights.verdict}`);
   assert.ok(unrelatedWeights.pValue > 1e-3);
   assert.ok(

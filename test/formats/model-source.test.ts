@@ -6,6 +6,8 @@ import { FormatError, InputNotFoundError } from "../../src/errors.js";
 import { Llama2cStore } from "../../src/formats/llama2c/store.js";
 import { writeLlama2c } from "../../src/formats/llama2c/writer.js";
 import { openModelSource } from "../../src/formats/model-source.js";
+import { openCanonicalModel } from "../../src/naming/open.js";
+import { readVocabulary } from "../../src/tokenizers/read.js";
 import { fixture } from "../helpers.js";
 import { f32Safetensors, rejectsWith, tempDir, writeBytes } from "./build.js";
 
@@ -192,4 +194,38 @@ test("an index file path and a versioned (ak42) llama2.c file open directly", as
   assert.equal(source.store.metadata.version, 2);
   assert.equal(source.store.get("layers.0.attention.wq.weight")?.dtype, "Q8_G64");
   await source.store.close();
+});
+
+test("a bare .safetensors path takes the config.json and tokenizer files beside it: the same figures as its folder", async () => {
+  const folder = await openModelSource(fixture("zoo", "base-a"));
+  const file = await openModelSource(fixture("zoo", "base-a", "model.safetensors"));
+  try {
+    assert.deepEqual(file.config, folder.config);
+    assert.equal(file.configPath, folder.configPath);
+    assert.deepEqual(file.tokenizerFiles, folder.tokenizerFiles);
+    assert.equal(file.folder, undefined);
+  } finally {
+    await folder.store.close();
+    await file.store.close();
+  }
+  const [a, b] = await Promise.all([
+    openCanonicalModel(fixture("zoo", "base-a")),
+    openCanonicalModel(fixture("zoo", "base-a", "model.safetensors")),
+  ]);
+  try {
+    assert.deepEqual(b.architecture, a.architecture);
+    assert.deepEqual(
+      (await readVocabulary(fixture("zoo", "base-a", "model.safetensors"))).tokens.length,
+      3000,
+    );
+  } finally {
+    await a.close();
+    await b.close();
+  }
+  // Control: a safetensors file alone in its folder has no configuration.
+  const dir = await tempDir();
+  await copyFile(fixture("zoo", "base-a", "model.safetensors"), join(dir, "model.safetensors"));
+  const alone = await openModelSource(join(dir, "model.safetensors"));
+  assert.equal(alone.config, undefined);
+  await alone.store.close();
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { FormatError } from "../../src/errors.js";
+import { FormatError, InputNotFoundError } from "../../src/errors.js";
+import { openModelSource } from "../../src/formats/model-source.js";
 import { openShardedSafetensors } from "../../src/formats/safetensors/shard-index.js";
 import { shared, skipUnlessShared } from "../helpers.js";
 import { f32Safetensors, rejectsWith, tempDir, writeBytes } from "./build.js";
@@ -123,4 +124,54 @@ test("the zoo's two-shard a-cpt opens and matches its index", skipUnlessShared("
   const bytes = store.tensors.reduce((sum, t) => sum + t.byteLength, 0);
   assert.equal(bytes, index.metadata.total_size);
   await store.close();
+});
+
+/** Shards `model-0000i-of-00003.safetensors` for i in `present`, no index. */
+async function unindexedShards(present: number[]) {
+  const dir = await tempDir();
+  for (const i of present) {
+    await writeBytes(
+      join(dir, `model-0000${i}-of-00003.safetensors`),
+      f32Safetensors({ [`t${i}`]: [2] }, i * 10),
+    );
+  }
+  return dir;
+}
+
+test("shards without an index: all M of model-0000N-of-0000M must be there, else the missing one is named", async () => {
+  const full = await unindexedShards([1, 2, 3]);
+  const source = await openModelSource(full);
+  assert.deepEqual(
+    source.store.tensors.map((t) => t.name),
+    ["t1", "t2", "t3"],
+  );
+  await source.store.close();
+  const partial = await unindexedShards([1, 3]);
+  await rejectsWith(openModelSource(partial), InputNotFoundError, {
+    file: join(partial, "model-00002-of-00003.safetensors"),
+    message: /shard model-00002-of-00003\.safetensors is missing/,
+  });
+});
+
+test("a shard given on its own opens its whole set (through the index when there is one)", async () => {
+  const full = await unindexedShards([1, 2, 3]);
+  const alone = await openModelSource(join(full, "model-00002-of-00003.safetensors"));
+  assert.equal(alone.store.files.length, 3);
+  assert.equal(alone.store.tensors.length, 3);
+  await alone.store.close();
+  const partial = await unindexedShards([1, 2]);
+  await rejectsWith(openModelSource(join(partial, "model-00001-of-00003.safetensors")), InputNotFoundError, {
+    file: join(partial, "model-00003-of-00003.safetensors"),
+  });
+  const { dir, indexPath } = await shardedFolder();
+  const viaIndex = await openModelSource(join(dir, "model-00001-of-00002.safetensors"));
+  assert.equal(viaIndex.indexPath, indexPath);
+  assert.deepEqual(viaIndex.store.tensors.map((t) => t.name).sort(), ["a", "b", "c"]);
+  await viaIndex.store.close();
+  // Control: a file that is not named as a shard is one file.
+  const single = join(await tempDir(), "model.safetensors");
+  await writeBytes(single, f32Safetensors({ a: [2] }));
+  const one = await openModelSource(single);
+  assert.deepEqual(one.store.files, [single]);
+  await one.store.close();
 });

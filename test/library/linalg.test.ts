@@ -4,10 +4,9 @@ import {
   correlation,
   multiply,
   multiplyTransposed,
-  randomPermutation,
-  seededRandom,
   upperIndex,
 } from "../../src/fingerprint/weights-linalg.js";
+import { randomPermutation, seededRandom } from "../../src/stats/rng.js";
 
 function naive(
   a: Float32Array,

@@ -2,8 +2,9 @@
 import type { ArchitectureSummary } from "../../src/architecture/summary.js";
 import { ANCHOR_CANDIDATES } from "../../src/fingerprint/weights-anchors.js";
 import type { FingerprintModel } from "../../src/fingerprint/weights-build.js";
-import { multiply, seededRandom } from "../../src/fingerprint/weights-linalg.js";
+import { multiply } from "../../src/fingerprint/weights-linalg.js";
 import type { CanonicalTensor } from "../../src/naming/canonical-model.js";
+import { seededRandom } from "../../src/stats/rng.js";
 import type { Vocabulary } from "../../src/tokenizers/vocabulary.js";
 
 export interface Shape {

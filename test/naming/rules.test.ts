@@ -153,7 +153,7 @@ test("Baichuan W_pack and Phi-3 qkv_proj split contiguously with grouped-query s
   ]);
 });
 
-test("GPT-2: Conv1D weights transposed back, c_attn split in three, wpe and mask buffers kept", () => {
+test("GPT-2: Conv1D weights transposed back, c_attn split in three, wpe is pos_embed, mask buffers kept", () => {
   const gpt2: NamingContext = { ...LLAMA, numHeads: 4, numKvHeads: 4, headDim: 8 };
   const { byCanonical, unrecognised } = mapped(
     [
@@ -181,7 +181,9 @@ test("GPT-2: Conv1D weights transposed back, c_attn split in three, wpe and mask
   assert.deepEqual(byCanonical["layers.0.mlp.up"]?.shape, [128, 32]);
   assert.deepEqual(byCanonical["layers.0.mlp.down"]?.shape, [32, 128]);
   assert.equal(byCanonical.final_norm?.convention, "gpt2");
-  assert.deepEqual(unrecognised.map((t) => t.name).sort(), ["h.0.attn.bias", "wpe.weight"]);
+  // wpe was kept unrecognised before; it is GPT-2's learned position embedding.
+  assert.deepEqual(unrecognised.map((t) => t.name).sort(), ["h.0.attn.bias"]);
+  assert.deepEqual(byCanonical.pos_embed?.shape, [64, 32]);
 });
 
 test("Falcon: multi-query and grouped (new decoder architecture) QKV layouts", () => {

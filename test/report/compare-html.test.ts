@@ -45,7 +45,14 @@ describe("renderCompareHtml", () => {
       zScore: null,
       evidence: [],
       warnings: [],
-      changes: { unchangedShare: null, layerMapping: [], renamedTensors: [], vocabulary: null, experts: [] },
+      changes: {
+        unchangedShare: null,
+        components: [],
+        layerMapping: [],
+        renamedTensors: [],
+        vocabulary: null,
+        experts: [],
+      },
     });
     assert.match(page, /v-unrelated/);
     assert.equal(count(page, "<svg"), 0);

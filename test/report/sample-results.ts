@@ -21,9 +21,20 @@ export function depthUpscaledResult(): CompareResult {
     verdict: "derived",
     tags: ["layers-added", "fine-tuned"],
     pValue: 3e-40,
+    pValueLog10: Math.log10(3e-40),
+    test: {
+      name: "index test",
+      nullHypothesis: "the two models were trained separately",
+      matches: 700,
+      units: 780,
+      sets: 13,
+      expected: 13,
+    },
     zScore: 87.7,
+    direction: { earlier: "reference", evidence: "a-dus repeats base-a's layers (6 layers from 4)" },
     changes: {
       unchangedShare: 0.12,
+      components: [{ component: "mlp", unchangedShare: 0.12, relativeError: 0.1, tensors: 18 }],
       layerMapping: mapping,
       renamedTensors: [{ from: "model.layers.0.input_layernorm.weight", to: "model.layers.0.ln1.weight" }],
       vocabulary: { kept: 3000, added: 0, removed: 0, reordered: 0 },
@@ -61,7 +72,7 @@ export function depthUpscaledResult(): CompareResult {
       "The chance that independent models agree this closely is below 1e-16.",
     ],
     warnings: ["Layer 5 is the least similar (0.92): it was trained most after the copy."],
-    timing: { seconds: 1.7, bytesRead: 6_774_304 },
+    timing: { seconds: 1.7, bytesRead: 6_774_304, bytesTotal: 13_000_000 },
   };
 }
 

@@ -4,7 +4,7 @@
  * Wire types keep the on-disk spelling; validation happens here, before any tensor byte is read.
  */
 import { FormatError } from "../../errors.js";
-import { isSafetensorsDtype, SAFETENSORS_DTYPE_BYTES, type SafetensorsDtype } from "../dtype.js";
+import { DTYPE_NAME, SAFETENSORS_DTYPE_BITS } from "../dtype.js";
 
 /** Header JSON larger than this is refused: real headers of 400 GB models are a few MB; 100 MB is the
  * limit the reference implementation uses, and it keeps a hostile length from allocating gigabytes. */
@@ -20,7 +20,9 @@ export interface SafetensorsWireEntry {
 
 export interface SafetensorsEntry {
   name: string;
-  dtype: SafetensorsDtype;
+  /** As written: a decodable SafetensorsDtype, another dtype of the format (F4, F8_E8M0, …) or a name
+   * we do not know; only reading a tensor of a dtype we cannot decode fails. */
+  dtype: string;
   shape: number[];
   /** Offsets relative to the start of the data section. */
   begin: number;
@@ -94,9 +96,13 @@ export function parseHeaderJson(json: Uint8Array, file: string, dataBytes: numbe
       throw new FormatError("entry must be an object", { file, field });
     }
     const wire = value as Partial<SafetensorsWireEntry>;
-    if (!isSafetensorsDtype(wire.dtype)) {
-      throw new FormatError(`unknown dtype ${JSON.stringify(wire.dtype)}`, { file, field: `${field}.dtype` });
+    if (typeof wire.dtype !== "string" || !DTYPE_NAME.test(wire.dtype)) {
+      throw new FormatError(`dtype ${JSON.stringify(wire.dtype)} is not a dtype name`, {
+        file,
+        field: `${field}.dtype`,
+      });
     }
+    const dtype = wire.dtype;
     const shape = checkShape(wire.shape, file, `${field}.shape`);
     const offsets = wire.data_offsets;
     if (
@@ -117,15 +123,21 @@ export function parseHeaderJson(json: Uint8Array, file: string, dataBytes: numbe
         field: `${field}.data_offsets`,
       });
     }
-    let expected = SAFETENSORS_DTYPE_BYTES[wire.dtype];
-    for (const dim of shape) expected *= dim;
-    if (!Number.isSafeInteger(expected) || expected !== end - begin) {
-      throw new FormatError(
-        `shape [${shape.join(", ")}] of ${wire.dtype} needs ${expected} bytes but data_offsets span ${end - begin}`,
-        { file, field: `${field}.data_offsets` },
-      );
+    // A dtype the format defines has a known size (F4 packs two elements per byte); a name we do not
+    // know at all is kept with its byte span, bounded and checked for overlap like every other tensor.
+    const bits = SAFETENSORS_DTYPE_BITS[dtype];
+    if (bits !== undefined) {
+      let elements = 1;
+      for (const dim of shape) elements *= dim;
+      const totalBits = elements * bits;
+      if (!Number.isSafeInteger(totalBits) || totalBits % 8 !== 0 || totalBits / 8 !== end - begin) {
+        throw new FormatError(
+          `shape [${shape.join(", ")}] of ${dtype} needs ${totalBits / 8} bytes but data_offsets span ${end - begin}`,
+          { file, field: `${field}.data_offsets` },
+        );
+      }
     }
-    entries.push({ name, dtype: wire.dtype, shape, begin, end });
+    entries.push({ name, dtype, shape, begin, end });
   }
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   for (let i = 1; i < sorted.length; i++) {

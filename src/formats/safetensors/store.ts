@@ -4,7 +4,7 @@
  */
 import { FormatError } from "../../errors.js";
 import { decodeToFloat32 } from "../decode.js";
-import { SAFETENSORS_DTYPE_BYTES, type SafetensorsDtype } from "../dtype.js";
+import { isSafetensorsDtype, SAFETENSORS_DTYPE_BYTES, type SafetensorsDtype } from "../dtype.js";
 import { PositionalFile } from "../file-reader.js";
 import { openAll, type RangeSource } from "../range-source.js";
 import { type CoalesceOptions, readRowsCoalesced } from "../row-reads.js";
@@ -77,24 +77,31 @@ export class SafetensorsStore implements TensorStore {
     return this.byName.get(name);
   }
 
-  private require(name: string): TensorInfo {
+  /** The tensor and its dtype, or a FormatError naming the tensor when the dtype cannot be decoded
+   * (F4, F8_E8M0, … are listed in `tensors` but refused here, when read). */
+  private require(name: string): { info: TensorInfo; dtype: SafetensorsDtype } {
     const info = this.byName.get(name);
     if (info === undefined) throw new FormatError("no such tensor", { file: this.files[0], field: name });
-    return info;
+    if (!isSafetensorsDtype(info.dtype)) {
+      throw new FormatError(`decoding ${info.dtype} tensors is not supported`, {
+        file: info.file,
+        field: `tensor ${name}`,
+      });
+    }
+    return { info, dtype: info.dtype };
   }
 
   async read(name: string): Promise<Float32Array> {
-    const info = this.require(name);
+    const { info, dtype } = this.require(name);
     const handle = this.handles.get(info.file)!;
     const bytes = await handle.read(info.offset, info.byteLength, `tensor ${name}`);
-    return decodeToFloat32(bytes, info.dtype as SafetensorsDtype);
+    return decodeToFloat32(bytes, dtype);
   }
 
   /** Rows of the matrix view (see `TensorStore.readRows`): nearby rows merged into one positional read. */
   async readRows(name: string, rows: readonly number[], options?: CoalesceOptions): Promise<Float32Array> {
-    const info = this.require(name);
+    const { info, dtype } = this.require(name);
     checkRows(info, rows);
-    const dtype = info.dtype as SafetensorsDtype;
     const { cols } = matrixView(info.shape);
     const rowBytes = cols * SAFETENSORS_DTYPE_BYTES[dtype];
     const handle = this.handles.get(info.file)!;

@@ -1,7 +1,8 @@
 /**
  * GPT-2: `transformer.` prefix optional (the original checkpoint has none). Conv1D weights are stored
  * transposed ([in, out]), so every projection is transposed back; `c_attn` is q | k | v after that.
- * Position embeddings (`wpe`) and attention-mask buffers have no canonical name and stay unrecognised.
+ * Learned position embeddings (`wpe`, [positions, hidden]) are `pos_embed`; attention-mask buffers have
+ * no canonical name and stay unrecognised (they are not parameters).
  *
  * nanoGPT and makemore use the same names with `nn.Linear` projections, stored [out, in] like every
  * other convention (nanoGPT model.py: `self.c_attn = nn.Linear(config.n_embd, 3 * config.n_embd)`):
@@ -32,6 +33,7 @@ function projection(template: string, conv1d: boolean) {
 
 const gpt2Entries = (conv1d: boolean): PatternEntry[] => [
   { pattern: namePattern("(?:transformer.)?wte"), map: () => renamed("embed") },
+  { pattern: namePattern("(?:transformer.)?wpe"), map: () => renamed("pos_embed") },
   {
     pattern: namePattern("(?:transformer.)?ln_f"),
     map: ({ suffix }) => renamed(withSuffix("final_norm", suffix)),

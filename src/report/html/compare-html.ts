@@ -35,10 +35,12 @@ export interface CompareHtmlOptions {
 export const VERDICT_MEANING: Partial<Record<Verdict, string>> = {
   identical: "The two checkpoints hold the same weights, value for value (perhaps in another file format).",
   "same-weights":
-    "The suspect's weights are the reference's weights, changed only by operations that keep them (renaming, re-layout, quantization, added noise, permutation, rotation, rescaling).",
+    "The two checkpoints hold the same weights, changed only by operations that keep them (renaming, re-layout, quantization, added noise, permutation, rotation, rescaling).",
   derived:
-    "The suspect was trained starting from the reference's weights (fine-tuning, continued pre-training, depth up-scaling, MoE upcycling, vocabulary extension, merging).",
-  "architecture-only": "Same blueprint, but the weights were trained independently: no weight lineage.",
+    "The two models share inherited weights, trained further or restructured since (fine-tuning, continued pre-training, a shared initialisation, depth up-scaling, MoE upcycling, vocabulary extension). Which came first is said only where the weights show it.",
+  inconclusive:
+    "The evidence does not decide: nothing corresponds between the two models, or the similarity is too weak to call either way.",
+  "architecture-only": "Same blueprint, but the weights were trained separately: no weight lineage.",
   unrelated: "Neither the weights nor the blueprint come from the reference.",
 };
 
@@ -48,7 +50,7 @@ function headline(result: CompareResult): RawHtml {
   const figures = headlineFigures(result);
   return html`<div class="headline">
   <span class="badge v-${result.verdict}" data-figure="verdict">${figures.verdict}</span>
-  <div class="figure"><b data-figure="pValue">${figures.pValue}</b><span>p-value (independent weights)</span></div>
+  <div class="figure"><b data-figure="pValue">${figures.pValue}</b><span>p-value (${result.test.name}${result.test.fittedOn === undefined ? "" : `, fitted null from ${result.test.fittedOn} pairs`})</span></div>
   <div class="figure"><b data-figure="zScore">${figures.zScore}</b><span>SD from independent pairs</span></div>
   ${figures.unchanged === null ? "" : html`<div class="figure"><b data-figure="unchangedShare">${figures.unchanged}</b><span>parameters unchanged</span></div>`}
 </div>

@@ -1,0 +1,119 @@
+/**
+ * What compare says must not overstate (issue 12): no direction without named evidence, unknown
+ * figures are not differences, no empty lists, a file with nothing to compare is refused with the
+ * reason, and the p-value never contradicts the verdict.
+ */
+import assert from "node:assert/strict";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { compareBlueprints } from "../../src/compare/blueprint.js";
+import { compareModels } from "../../src/compare/compare-models.js";
+import { FormatError } from "../../src/errors.js";
+import { fixture, shared, skipUnlessShared } from "../helpers.js";
+
+const dir = await mkdtemp(join(tmpdir(), "lineage-sentences-"));
+after(() => rm(dir, { recursive: true, force: true }));
+
+test("a fine-tune and its base share inherited weights; nothing claims which came first", async () => {
+  const result = await compareModels(fixture("zoo", "a-sft"), fixture("zoo", "base-a"));
+  assert.equal(result.verdict, "derived");
+  assert.equal(result.direction, null);
+  const text = result.summary.join(" ");
+  assert.match(text, /share inherited weights/);
+  assert.match(text, /Nothing in the weights shows which of the two came first/);
+  assert.doesNotMatch(text, /descends from|built from|was trained from/);
+  assert.doesNotMatch(text, /\(\)|\[\]|undefined|NaN/);
+});
+
+test(
+  "direction only with named evidence: an extended vocabulary is the later model",
+  skipUnlessShared("zoo", "a-vx"),
+  async () => {
+    const result = await compareModels(shared("zoo", "a-vx")!, shared("zoo", "base-a")!);
+    assert.equal(result.verdict, "derived");
+    assert.deepEqual(result.direction?.earlier, "reference");
+    assert.match(result.direction!.evidence, /vocabulary extends/);
+    assert.match(result.summary.join(" "), /so base-a came first/);
+  },
+);
+
+test("a bare .safetensors beside its config and the folder are identical; a missing config.json is no difference", async () => {
+  const folder = fixture("zoo", "base-a");
+  const bare = await compareModels(join(folder, "model.safetensors"), folder);
+  assert.equal(bare.verdict, "identical");
+  const noConfig = join(dir, "no-config");
+  await mkdir(noConfig);
+  await copyFile(join(folder, "model.safetensors"), join(noConfig, "model.safetensors"));
+  await copyFile(join(folder, "tokenizer.model"), join(noConfig, "tokenizer.model"));
+  const result = await compareModels(noConfig, folder);
+  assert.equal(result.verdict, "identical", `${result.verdict}: ${result.summary.join(" ")}`);
+});
+
+test("figures known on one side only are not differences", () => {
+  const known = {
+    family: "llama",
+    hiddenSize: 128,
+    numLayers: 4,
+    numHeads: 4,
+    numKvHeads: 2,
+    intermediateSize: 352,
+    vocabSize: 3000,
+    numExperts: undefined,
+    headDim: 32,
+    tieWordEmbeddings: false,
+    sources: [],
+  };
+  const partial = {
+    ...known,
+    family: "unknown",
+    numHeads: undefined,
+    numKvHeads: undefined,
+    headDim: undefined,
+  };
+  const comparison = compareBlueprints(partial, known);
+  assert.equal(comparison.same, true);
+  assert.deepEqual(comparison.unknown, ["family", "numHeads", "numKvHeads", "headDim"]);
+  assert.equal(compareBlueprints({ ...known, hiddenSize: 64 }, known).same, false);
+});
+
+test(
+  "a vocabulary-only file is refused with the reason, never called independent",
+  skipUnlessShared("real", "vocab", "llama-spm.gguf"),
+  async () => {
+    await assert.rejects(
+      compareModels(shared("real", "vocab", "llama-spm.gguf")!, fixture("zoo", "base-a")),
+      (error: unknown) =>
+        error instanceof FormatError &&
+        /no weight tensors/.test(error.message) &&
+        error.describe().includes("llama-spm.gguf"),
+    );
+  },
+);
+
+test("models with nothing in common are inconclusive with the reason", async () => {
+  // Two models whose tensors share neither names nor shapes: nothing corresponds.
+  const make = async (name: string, shape: number[]) => {
+    const folder = join(dir, name);
+    await mkdir(folder, { recursive: true });
+    const values = new Float32Array(shape.reduce((p, v) => p * v, 1)).map((_, i) =>
+      Math.sin(i + name.length),
+    );
+    const header = JSON.stringify({
+      [`${name}.weight`]: { dtype: "F32", shape, data_offsets: [0, values.byteLength] },
+    });
+    const padded = header.padEnd(Math.ceil(header.length / 8) * 8, " ");
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(padded.length));
+    await writeFile(
+      join(folder, "model.safetensors"),
+      Buffer.concat([length, Buffer.from(padded), Buffer.from(values.buffer)]),
+    );
+    return folder;
+  };
+  const result = await compareModels(await make("alpha", [16, 24]), await make("beta", [20, 12]));
+  assert.equal(result.verdict, "inconclusive");
+  assert.match(result.reason ?? "", /corresponds/);
+  assert.match(result.summary[0]!, /does not decide/);
+});
