@@ -102,8 +102,14 @@ export function compareValues(
   const typeB = effectiveDtype(b.subarray(0, n), reference.dtype);
   const gridA = quantizationSteps(a.subarray(0, n), cols, typeA, suspect.rows);
   const gridB = quantizationSteps(b.subarray(0, n), cols, typeB, reference.rows);
+  // floatTolerance(ref, typeA, typeB) is |ref|·relative·1.0001 + subnormal: its two constants are taken
+  // once per tensor, not per value.
+  const subnormal = floatTolerance(0, typeA, typeB);
+  const relative = floatTolerance(1, typeA, typeB) - subnormal;
+  const stepsA = gridA?.steps;
+  const stepsB = gridB?.steps;
   const tolerance = (i: number, ref: number) =>
-    floatTolerance(ref, typeA, typeB) + 0.5 * 1.001 * ((gridA?.steps[i] ?? 0) + (gridB?.steps[i] ?? 0));
+    Math.abs(ref) * relative + subnormal + 0.5 * 1.001 * ((stepsA?.[i] ?? 0) + (stepsB?.[i] ?? 0));
   let equal = 0;
   let within = 0;
   let chance = 0;

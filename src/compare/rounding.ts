@@ -206,14 +206,19 @@ export function quantizationSteps(
   }
   const precision = unitRoundoff(dtype);
   if (precision > 2 ** -7) return undefined;
-  let hits = 0;
+  // At least 95 % of blocks must lie on a grid: stop at the first miss beyond the 5 % allowed (plain
+  // floats fail within the first few blocks instead of every block being tried against every grid).
+  const allowedMisses = runs.length - Math.ceil(0.95 * runs.length);
+  let misses = 0;
   for (const [start, end] of runs) {
     const step = blockGridStep(values, start, end, precision);
-    if (step === undefined) continue;
-    hits++;
+    if (step === undefined) {
+      if (++misses > allowedMisses) return undefined;
+      continue;
+    }
     steps.fill(step, start, end);
   }
-  return hits >= 0.95 * runs.length ? { steps, fromDtype: false } : undefined;
+  return { steps, fromDtype: false };
 }
 
 /** Largest difference of two copies of `reference` explained by the float formats alone. */
