@@ -25,5 +25,6 @@ export function reportHubTraffic(): void {
   const parts = [`${traffic.requests} request${traffic.requests === 1 ? "" : "s"}`];
   if (traffic.retries > 0) parts.push(`${traffic.retries} retried`);
   if (traffic.cachedBytes > 0) parts.push(`${megabytes(traffic.cachedBytes)} from the cache`);
-  process.stderr.write(`lineage: fetched ${megabytes(traffic.bytes)} from the Hub (${parts.join(", ")})\n`);
+  const fetched = traffic.bytes === 0 ? "nothing fetched" : `fetched ${megabytes(traffic.bytes)}`;
+  process.stderr.write(`lineage: ${fetched} from the Hub (${parts.join(", ")})\n`);
 }

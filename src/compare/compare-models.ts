@@ -21,6 +21,7 @@ import type { ProgressOptions } from "../progress.js";
 import { seededRandom } from "../stats/rng.js";
 import { compareBlueprints } from "./blueprint.js";
 import { confirmIdentical } from "./confirm-identical.js";
+import { declaredAgreement } from "./declared-agreement.js";
 import { inferDirection, looksInitialised } from "./direction.js";
 import { tensorFindings, transformerFindings } from "./findings.js";
 import { matchUnrecognised } from "./match-unrecognised.js";
@@ -110,6 +111,9 @@ export async function compareModels(
       started,
     );
     result.timing.bytesRead += matched.bytesRead;
+    const declared = await declaredAgreement(result, suspectModel.source, referenceModel.source);
+    Object.assign(result, { hubRelation: declared.hubRelation, declared });
+    result.summary.push(declared.statement);
     if (matched.byValue + matched.byShape > 0) {
       result.warnings.push(
         `${matched.byValue + matched.byShape} suspect tensors have names no naming rule knows; ` +

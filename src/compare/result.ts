@@ -1,4 +1,6 @@
 /** What `lineage compare` answers. The JSON output is this object. */
+import type { HubRelation } from "../lineage/declared-lineage.js";
+import type { DeclaredAgreement } from "./declared-agreement.js";
 
 export type Verdict =
   | "identical"
@@ -125,6 +127,10 @@ export interface CompareResult {
   /** Caveats: conflicting or weak evidence, tensors not compared, … */
   warnings: string[];
   timing: { seconds: number; bytesRead: number; bytesTotal: number };
+  /** The measured relation in the Hub's `base_model_relation` vocabulary, null when none applies. */
+  hubRelation?: HubRelation | null;
+  /** What each model declares about its base, and whether the weights agree (`declared-agreement.ts`). */
+  declared?: DeclaredAgreement;
 }
 
 /** p-values below this are reported as this number in `pValue` (the exponent stays in `pValueLog10`). */

@@ -20,7 +20,7 @@ import {
 } from "../fingerprint/units.js";
 import type { ProgressReporter } from "../progress.js";
 import { type IndexTestResult, indexTest } from "../stats/index-test.js";
-import { readVocabulary } from "../tokenizers/read.js";
+import { readModelVocabulary } from "../tokenizers/model-vocabulary.js";
 import type { Vocabulary } from "../tokenizers/vocabulary.js";
 import { compareValues, componentOf, type DirectComparison } from "./direct.js";
 import { type LayerMap, mapLayers, matchSets, pairLayerSets, type SetMatch } from "./unit-matching.js";
@@ -49,9 +49,9 @@ export interface TransformerEvidence {
   referenceInputs: AnchorInputs | undefined;
 }
 
-async function tryVocabulary(path: string): Promise<Vocabulary | undefined> {
+async function tryVocabulary(view: ModelView): Promise<Vocabulary | undefined> {
   try {
-    return await readVocabulary(path);
+    return await readModelVocabulary(view.model.source);
   } catch {
     return undefined;
   }
@@ -215,7 +215,7 @@ export async function transformerEvidence(
   onProgress?: ProgressReporter,
 ): Promise<TransformerEvidence> {
   const warnings: string[] = [];
-  const [vocabA, vocabB] = await Promise.all([tryVocabulary(a.path), tryVocabulary(b.path)]);
+  const [vocabA, vocabB] = await Promise.all([tryVocabulary(a), tryVocabulary(b)]);
   const rowsA = a.shape("embed")?.[0] ?? 0;
   const rowsB = b.shape("embed")?.[0] ?? 0;
   const plan = planAnchors(vocabA, vocabB, rowsA, rowsB);

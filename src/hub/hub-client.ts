@@ -74,6 +74,8 @@ export class HubClient {
   private readonly limiter: Limiter;
   private readonly fetchImpl: typeof fetch;
   private readonly origin: string;
+  /** resolve URL → the CDN URL it last redirected to. */
+  private readonly cdnUrls = new Map<string, string>();
 
   constructor(private readonly options: HubClientOptions) {
     this.traffic = options.traffic ?? sharedTraffic;
@@ -111,7 +113,7 @@ export class HubClient {
     const headers: Record<string, string> = { accept: "application/json" };
     if (etag !== undefined) headers["if-none-match"] = etag;
     return this.limiter.run(async () => {
-      const response = await this.send(url, headers, context, "repository metadata");
+      const { response } = await this.send(url, headers, context, "repository metadata");
       if (response.status === 304) {
         await response.body?.cancel();
         this.traffic.notModified++;
@@ -135,7 +137,27 @@ export class HubClient {
     const url = `${this.endpoint}/${context.repo}/resolve/${encodeURIComponent(context.revision ?? "main")}/${encodePath(context.file)}`;
     const headers = { range: `bytes=${offset}-${offset + length - 1}`, "accept-encoding": "identity" };
     return this.limiter.run(async () => {
-      const response = await this.send(url, headers, context, "byte range");
+      // The CDN address the Hub redirected this file to last time (signed, valid for a while): asking it
+      // directly halves the requests; when it has expired, go through the Hub again.
+      const direct = this.cdnUrls.get(url);
+      let answer: Answer | undefined;
+      if (direct !== undefined) {
+        answer = await this.send(direct, headers, context, "byte range").catch((error: unknown) => {
+          if (
+            error instanceof ApiError &&
+            error.status !== undefined &&
+            error.status >= 400 &&
+            error.status < 500
+          ) {
+            this.cdnUrls.delete(url);
+            return undefined;
+          }
+          throw error;
+        });
+      }
+      answer ??= await this.send(url, headers, context, "byte range");
+      const response = answer.response;
+      if (new URL(answer.url).origin !== this.origin) this.cdnUrls.set(url, answer.url);
       const etag = normalizeEtag(response.headers.get("x-linked-etag") ?? response.headers.get("etag"));
       if (response.status === 206) {
         const total = /\/(\d+)\s*$/.exec(response.headers.get("content-range") ?? "")?.[1];
@@ -168,20 +190,22 @@ export class HubClient {
     headers: Record<string, string>,
     context: RequestContext,
     what: string,
-  ): Promise<Response> {
+  ): Promise<Answer> {
     const retries = this.options.retries ?? 4;
     let last: ApiError | undefined;
     for (let attempt = 0; attempt <= retries; attempt++) {
       let waitMs: number | undefined;
       let response: Response | undefined;
+      let answer: Answer | undefined;
       try {
-        response = await this.follow(url, headers);
+        answer = await this.follow(url, headers);
+        response = answer.response;
       } catch (error) {
         if (error instanceof ApiError) throw error;
         last = networkError(error, context, this.describe(context), what);
       }
       if (response !== undefined) {
-        if ((response.status >= 200 && response.status < 300) || response.status === 304) return response;
+        if ((response.status >= 200 && response.status < 300) || response.status === 304) return answer!;
         const body = await this.readErrorBody(response);
         last = hubError(response, body, context, this.describe(context), this.options.settings);
         if (!isRetryableStatus(response.status)) throw last;
@@ -210,7 +234,7 @@ export class HubClient {
   }
 
   /** Fetch `url`, following redirects; the token goes only to the endpoint's origin. */
-  private async follow(url: string, headers: Record<string, string>): Promise<Response> {
+  private async follow(url: string, headers: Record<string, string>): Promise<Answer> {
     let current = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const target = new URL(current);
@@ -241,7 +265,7 @@ export class HubClient {
         current = new URL(location, current).toString();
         continue;
       }
-      return response;
+      return { response, url: current };
     }
     throw new ApiError(`more than ${MAX_REDIRECTS} redirects`);
   }
@@ -293,6 +317,12 @@ export class HubClient {
 }
 
 class TimeoutError extends Error {}
+
+/** A final (non-redirect) response and the URL that gave it. */
+interface Answer {
+  response: Response;
+  url: string;
+}
 
 function networkError(error: unknown, context: RequestContext, where: string, what: string): ApiError {
   const message =

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ApiError, InputNotFoundError } from "../../src/errors.js";
 import { openModel } from "../../src/formats/resolve-model.js";
+import { readTensorRows } from "../../src/formats/tensor-store.js";
 import { formatHubAddress, parseExplicitHubAddress, plainRepoId } from "../../src/hub/hub-address.js";
 import { HubClient } from "../../src/hub/hub-client.js";
 import { mergeRanges } from "../../src/hub/hub-file-source.js";
@@ -316,7 +317,23 @@ test("scattered reads of one file: separate concurrent requests, one consistent 
   const names = store.tensors.filter((_, i) => i % 5 === 0).map((t) => t.name);
   const mark0 = hub.log.length;
   const reads = await Promise.all(names.map((name) => store.read(name)));
-  assert.ok(since(mark0).filter((r) => r.server === "cdn").length > 2);
+  const first = since(mark0);
+  assert.ok(first.filter((r) => r.server === "cdn").length > 2);
+  // The Hub redirected when the header was read; every range since went straight to that CDN address.
+  const resolves = first.filter((r) => r.server === "hub" && r.path.endsWith("/model.safetensors"));
+  assert.equal(resolves.length, 0);
+  // When that address expires (403), the client goes through the Hub again.
+  hub.expireCdn();
+  const mark1 = hub.log.length;
+  await readTensorRows(store, store.tensors[1]!.name, [0]);
+  assert.deepEqual(
+    since(mark1).map((r) => [r.server, r.status]),
+    [
+      ["cdn", 403],
+      ["hub", 302],
+      ["cdn", 206],
+    ],
+  );
   await model.close();
   const again = await openCanonicalModel("zoo/base-a", { env: { ...env, HF_HUB_OFFLINE: "1" } });
   const mark = hub.log.length;

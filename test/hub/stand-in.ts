@@ -44,6 +44,8 @@ export interface StandIn {
   throttle(fragment: string, count: number, retryAfterSeconds: number): void;
   /** Never answer requests whose path contains `fragment`. */
   hang(fragment: string): void;
+  /** Expire every CDN address handed out so far (the CDN answers 403 until the Hub redirects again). */
+  expireCdn(): void;
   /** Bytes of file bodies served (206 and 200), over both servers. */
   bytesServed(): number;
   close(): Promise<void>;
@@ -287,6 +289,7 @@ export async function startStandIn(repos: Record<string, StandInRepo>, port?: nu
     log,
     throttle: (fragment, count, seconds) => throttles.push({ fragment, count, seconds }),
     hang: (fragment) => hangs.push(fragment),
+    expireCdn: () => blobs.clear(),
     bytesServed: () =>
       log.reduce((sum, entry) => sum + (entry.status === 206 || entry.status === 200 ? entry.bytes : 0), 0),
     close: async () => {
