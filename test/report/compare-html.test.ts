@@ -92,7 +92,7 @@ describe("renderCompareHtml", () => {
       reason: "vocabulary-only file: no weights to compare",
     } as CompareResult);
     assert.match(page, /<span class="badge v-inconclusive" data-figure="verdict">inconclusive<\/span>/);
-    assert.match(page, /too weak to tell/);
+    assert.match(page, /The evidence does not decide/);
     assert.match(page, /<b>Why:<\/b> vocabulary-only file: no weights to compare/);
     assert.match(renderCompare({ ...base, reason: "x" } as CompareResult).join("\n"), /^why: x$/m);
   });
