@@ -5,7 +5,9 @@
  */
 import { seededRandom } from "../stats/rng.js";
 
+/** Power iterations at most; they stop once the estimate moves by less than CONVERGED. */
 const POWER_ITERATIONS = 40;
+const CONVERGED = 1e-3;
 /** Elements per block of the GGML block quantizations (Q4_0, Q8_0, …). */
 const QUANT_BLOCK = 32;
 
@@ -74,9 +76,11 @@ export function spectralRatio(residual: Float32Array | Float64Array, rows: numbe
     for (let j = 0; j < columns; j++) norm += next[j]! * next[j]!;
     norm = Math.sqrt(norm);
     if (norm === 0) return 0;
+    const previous = sigma;
     sigma = Math.sqrt(norm);
     for (let j = 0; j < columns; j++) next[j] = next[j]! / norm;
     x = next;
+    if (iteration > 2 && Math.abs(sigma - previous) <= CONVERGED * sigma) break;
   }
   return sigma / (rms * (Math.sqrt(rows) + Math.sqrt(columns)));
 }
