@@ -4,9 +4,10 @@
  * Run: node --import tsx scripts/fingerprint-zoo.ts [ZOO_DIR]
  */
 import { join, resolve } from "node:path";
+import { fingerprintModel } from "../src/fingerprint/from-path.js";
+import { matchFingerprints } from "../src/fingerprint/match.js";
 import type { ModelFingerprint } from "../src/fingerprint/model-fingerprint.js";
-import { fingerprintModel } from "../src/fingerprint/weights-from-path.js";
-import { matchFingerprints } from "../src/fingerprint/weights-match.js";
+import { formatLog10PValue } from "../src/report/format.js";
 
 const zoo = resolve(process.argv[2] ?? join(import.meta.dirname, "..", "..", "shared", "zoo"));
 const models = [
@@ -37,17 +38,14 @@ for (const name of [...references, ...models]) {
   );
 }
 
-console.log(
-  "| suspect | reference | relation | similarity | z | p | embedding Gram | layer map | weak std profile r |",
-);
-console.log("|---|---|---|---|---|---|---|---|---|");
+console.log("| suspect | reference | relation | same-index units | p | twin similarity | layer map |");
+console.log("|---|---|---|---|---|---|---|");
 for (const reference of references) {
   for (const suspect of [...new Set([...models, ...references])]) {
     if (suspect === reference) continue;
     const m = matchFingerprints(fingerprints.get(suspect)!, fingerprints.get(reference)!);
-    const p = m.pValue <= 1e-16 ? "<1e-16" : m.pValue.toExponential(1);
     console.log(
-      `| ${suspect} | ${reference} | ${m.relation} | ${m.similarity.toFixed(3)} | ${m.zScore?.toFixed(1) ?? "—"} | ${p} | ${m.embedding?.observed.toFixed(3) ?? "—"} | ${m.layers.map((l) => l.referenceLayer).join(",")} | ${m.weak.stdProfileCorrelation?.toFixed(2) ?? "—"} |`,
+      `| ${suspect} | ${reference} | ${m.relation} | ${m.matches}/${m.units} (${m.sets} sets) | ${formatLog10PValue(m.log10P)} | ${m.similarity.toFixed(4)} | ${m.layers.map((l) => l.referenceLayer).join(",")} |`,
     );
   }
 }

@@ -3,7 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { FormatError, InputNotFoundError } from "../errors.js";
-import { fingerprintModel, suspectReadings } from "../fingerprint/weights-from-path.js";
+import { fingerprintModel, suspectReadings } from "../fingerprint/from-path.js";
 import { displayName } from "../formats/model-source.js";
 import { requireWeightEvidence } from "../library/evidence.js";
 import { exportEntries, MAX_IMPORT_BYTES, parseExport } from "../library/exchange.js";
@@ -106,7 +106,9 @@ export function registerLibrary(program: Command): void {
           },
           true,
         );
-        const weights = `${fingerprint.anchors.length} anchor tokens, ${fingerprint.layers.length} layers`;
+        const layers = new Set(fingerprint.sets.flatMap((set) => (set.layer === null ? [] : [set.layer])))
+          .size;
+        const weights = `${fingerprint.anchors.keys.length} anchor tokens, ${layers} layers, ${fingerprint.sets.length} unit sets`;
         printLines([`added ${name} (${weights})`, ...fingerprint.notes.map((note) => `note: ${note}`)]);
       },
     );

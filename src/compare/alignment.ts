@@ -21,6 +21,7 @@
 import type { ModelView } from "../fingerprint/model-view.js";
 import { sampleIndices } from "../fingerprint/sample.js";
 import { foldGain } from "../fingerprint/signatures.js";
+import { similarity } from "../fingerprint/unit-matching.js";
 import {
   type AnchorInputs,
   attentionSet,
@@ -34,7 +35,6 @@ import {
 import { multiplyTransposed } from "../fingerprint/weights-linalg.js";
 import { compareValues, componentOf, type DirectComparison } from "./direct.js";
 import { balanceResidual, spectralRatio } from "./residual-structure.js";
-import { similarity } from "./unit-matching.js";
 
 /** Units of the reference read per layer for the search (all of them in smaller layers): few enough
  * that the sampled rows stay far apart (positional reads do not merge them into whole tensors). */

@@ -74,14 +74,12 @@ async function initialised(view: ModelView): Promise<boolean> {
   return looksInitialised(vectors);
 }
 
+/** A file without weights is refused with the reason, never called independent of anything. */
 function refuseEmpty(model: CanonicalModel): void {
-  if (model.source.store.tensors.length === 0)
-    throw new FormatError(
-      "holds no weight tensors (a vocabulary-only or metadata-only file): nothing to compare",
-      {
-        file: model.source.path,
-      },
-    );
+  if (model.noWeights !== undefined)
+    throw new FormatError(`holds no weight tensors, nothing to compare: ${model.noWeights}`, {
+      file: model.source.path,
+    });
 }
 
 export async function compareModels(

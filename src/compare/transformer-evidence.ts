@@ -5,10 +5,12 @@
  */
 
 import { isParameter } from "../architecture/parameter-count.js";
+import { LineageError } from "../errors.js";
 import { type AnchorPlan, MIN_ANCHORS, planAnchors } from "../fingerprint/anchors.js";
 import type { ModelView } from "../fingerprint/model-view.js";
 import { sampleIndices } from "../fingerprint/sample.js";
 import { unitRows } from "../fingerprint/signatures.js";
+import { type LayerMap, type SetMatch, testUnitSets } from "../fingerprint/unit-matching.js";
 import {
   type AnchorInputs,
   type LayerRead,
@@ -19,11 +21,10 @@ import {
   type UnitSet,
 } from "../fingerprint/units.js";
 import type { ProgressReporter } from "../progress.js";
-import { type IndexTestResult, indexTest } from "../stats/index-test.js";
+import type { IndexTestResult } from "../stats/index-test.js";
 import { readModelVocabulary } from "../tokenizers/model-vocabulary.js";
 import type { Vocabulary } from "../tokenizers/vocabulary.js";
 import { compareValues, componentOf, type DirectComparison } from "./direct.js";
-import { type LayerMap, mapLayers, matchSets, pairLayerSets, type SetMatch } from "./unit-matching.js";
 
 /** Rows sampled from tensors outside the unit sets (router, position embeddings, unknown tensors). */
 const OTHER_ROWS = 64;
@@ -49,11 +50,13 @@ export interface TransformerEvidence {
   referenceInputs: AnchorInputs | undefined;
 }
 
-async function tryVocabulary(view: ModelView): Promise<Vocabulary | undefined> {
+/** The model's vocabulary, or undefined when none can be read (anchors then fall back to token ids). */
+export async function tryVocabulary(view: ModelView): Promise<Vocabulary | undefined> {
   try {
     return await readModelVocabulary(view.model.source);
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (error instanceof LineageError) return undefined;
+    throw error;
   }
 }
 
@@ -186,28 +189,6 @@ function canonicalNames(view: ModelView): Set<string> {
   return names;
 }
 
-/** Choose the side the index test relabels so that each of its sets appears in one pair only. */
-function chooseRelabelled(
-  pairs: [UnitSet, UnitSet][],
-  preferred: "suspect" | "reference",
-): {
-  relabel: "suspect" | "reference";
-  pairs: [UnitSet, UnitSet][];
-} {
-  const unique = (side: 0 | 1) => new Set(pairs.map((p) => p[side].id)).size === pairs.length;
-  const order: ("suspect" | "reference")[] =
-    preferred === "reference" ? ["reference", "suspect"] : ["suspect", "reference"];
-  for (const side of order) if (unique(side === "suspect" ? 0 : 1)) return { relabel: side, pairs };
-  // Keep the first pair of each relabelled set.
-  const seen = new Set<string>();
-  const kept = pairs.filter((p) => {
-    if (seen.has(p[1].id)) return false;
-    seen.add(p[1].id);
-    return true;
-  });
-  return { relabel: "reference", pairs: kept };
-}
-
 export async function transformerEvidence(
   a: ModelView,
   b: ModelView,
@@ -278,14 +259,12 @@ export async function transformerEvidence(
   }
   await compareRemaining(a, b, plan, sameDepth, compared, direct);
 
-  const layerMap = mapLayers(setsA, setsB);
-  const candidatePairs: [UnitSet, UnitSet][] = [];
-  if (basis === "signature") candidatePairs.push([residualSet(inputsA!), residualSet(inputsB!)]);
-  for (const pair of layerMap.pairs)
-    candidatePairs.push(...pairLayerSets(setsA[pair.suspectLayer] ?? [], setsB[pair.referenceLayer] ?? []));
-  const { relabel, pairs } = chooseRelabelled(candidatePairs, layerMap.relabel);
-  const matches = pairs.flatMap(([s, r]) => matchSets(s, r, relabel, random) ?? []);
-  const test = indexTest(matches.map((m) => m.best));
+  const { layerMap, matches, test } = testUnitSets(
+    setsA,
+    setsB,
+    basis === "signature" ? [residualSet(inputsA!), residualSet(inputsB!)] : undefined,
+    random,
+  );
 
   const canonicalA = canonicalNames(a);
   const canonicalB = canonicalNames(b);

@@ -1,11 +1,11 @@
 /** Rank every fingerprint in the library by the lineage evidence it shares with a suspect. */
-import { type ModelFingerprint, TRANSPOSED_READING_NOTE } from "../fingerprint/model-fingerprint.js";
 import {
   type FingerprintMatch,
   type MatchOptions,
   matchFingerprints,
   type Relation,
-} from "../fingerprint/weights-match.js";
+} from "../fingerprint/match.js";
+import { type ModelFingerprint, TRANSPOSED_READING_NOTE } from "../fingerprint/model-fingerprint.js";
 import type { LibraryEntry } from "./library.js";
 
 export interface LibraryMatch {
@@ -13,15 +13,25 @@ export interface LibraryMatch {
   family: string | null;
   sourcePath: string;
   relation: Relation;
-  similarity: number;
+  /** p-value of the index test (floored at 1e-300 for JSON; `pValueLog10` keeps the exponent). */
   pValue: number;
-  zScore: number | null;
+  pValueLog10: number;
   match: FingerprintMatch;
 }
 
-const RELATION_RANK: Record<Relation, number> = { "same-weights": 0, derived: 1, independent: 2, unknown: 3 };
+const RELATION_RANK: Record<Relation, number> = {
+  "same-weights": 0,
+  derived: 1,
+  inconclusive: 2,
+  independent: 3,
+  unknown: 4,
+};
 
-/** The reading of the suspect that matches `reference` best, with a note when it is not the first. */
+/**
+ * The reading of the suspect that matches `reference` best (smallest p-value), with a note when it is
+ * not the first. Trying several readings is a choice made on the values: the p-value is multiplied by
+ * their number (Bonferroni).
+ */
 function bestReading(
   readings: readonly ModelFingerprint[],
   reference: ModelFingerprint,
@@ -31,12 +41,13 @@ function bestReading(
   let bestIndex = 0;
   readings.forEach((reading, index) => {
     const match = matchFingerprints(reading, reference, options);
-    if (best === undefined || match.similarity > best.similarity) {
+    if (best === undefined || match.log10P < best.log10P) {
       best = match;
       bestIndex = index;
     }
   });
   const chosen = best!;
+  if (readings.length > 1) chosen.log10P = Math.min(0, chosen.log10P + Math.log10(readings.length));
   if (bestIndex > 0 && chosen.relation !== "independent") {
     const how = readings[bestIndex]!.notes.includes(TRANSPOSED_READING_NOTE)
       ? TRANSPOSED_READING_NOTE
@@ -68,11 +79,10 @@ export function matchLibrary(
         family: entry.family,
         sourcePath: entry.sourcePath,
         relation: match.relation,
-        similarity: match.similarity,
-        pValue: match.pValue,
-        zScore: match.zScore,
+        pValue: Math.max(1e-300, 10 ** match.log10P),
+        pValueLog10: match.log10P,
         match,
       };
     })
-    .sort((a, b) => RELATION_RANK[a.relation] - RELATION_RANK[b.relation] || b.similarity - a.similarity);
+    .sort((a, b) => RELATION_RANK[a.relation] - RELATION_RANK[b.relation] || a.pValueLog10 - b.pValueLog10);
 }

@@ -1,7 +1,6 @@
 /** What `lineage library list|match` print: plain rows for the terminal and a JSON shape for `--json`. */
 import type { ModelFingerprint } from "../fingerprint/model-fingerprint.js";
-import { P_VALUE_FLOOR } from "../fingerprint/weights-mantel.js";
-import { formatPValue, formatSimilarity, formatZ } from "../report/format.js";
+import { formatCount, formatPValue, formatSimilarity, P_DISPLAY_FLOOR } from "../report/format.js";
 import type { LibraryEntryInfo } from "./library.js";
 import type { LibraryMatch } from "./match.js";
 
@@ -40,50 +39,54 @@ function relationText(match: LibraryMatch): string {
   return match.relation;
 }
 
+const pText = (m: LibraryMatch) => formatPValue(m.pValue, P_DISPLAY_FLOOR, m.pValueLog10);
+
 /**
- * The one-sentence answer. "No stored model shares its weights" is said only of entries that could be
- * compared: entries without weight evidence (relation `unknown`) are named as not compared.
+ * The one-sentence answer. Shared weights are said without a direction (which came first is not in
+ * two fingerprints); "no stored model shares its weights" is said only of entries that could be
+ * compared: entries without shared anchors (relation `unknown`) are named as not compared.
  */
 function matchHeadline(suspect: string, matches: readonly LibraryMatch[]): string {
   const best = matches[0]!;
   const who = printable(suspect);
   if (best.relation === "same-weights" || best.relation === "derived") {
-    return `${who}: weights ${best.relation === "same-weights" ? "are those of" : "descend from"} ${printable(best.name)} (similarity ${formatSimilarity(best.similarity)}; independent models score below 0.3).`;
+    const how =
+      best.relation === "same-weights" ? "holds the same weights as" : "shares inherited weights with";
+    return `${who} ${how} ${printable(best.name)} (${formatCount(best.match.matches)} of ${formatCount(best.match.units)} sampled hidden units at the same index, p = ${pText(best)}).`;
   }
-  const compared = matches.filter((m) => m.relation === "independent");
+  const compared = matches.filter((m) => m.relation === "independent" || m.relation === "inconclusive");
   const unknown = matches.filter((m) => m.relation === "unknown").map((m) => printable(m.name));
   const notCompared =
     unknown.length === 0
       ? ""
-      : ` ${unknown.length} could not be compared (no shared weight evidence): ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", …" : ""}.`;
+      : ` ${unknown.length} could not be compared (no shared anchor tokens or unit sets): ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", …" : ""}.`;
   if (compared.length === 0) return `${who}: nothing could be compared.${notCompared}`;
-  const top = compared[0]!;
-  return `${who}: none of the ${compared.length} stored model(s) compared shares its weights (best similarity ${formatSimilarity(top.similarity)}, ${printable(top.name)}).${notCompared}`;
+  const weak = compared.filter((m) => m.relation === "inconclusive").map((m) => printable(m.name));
+  const weakText = weak.length === 0 ? "" : ` The evidence is too weak to decide for ${weak.join(", ")}.`;
+  return `${who}: none of the ${compared.length} stored model(s) compared shares its weights.${weakText}${notCompared}`;
 }
 
 export function matchLines(suspect: string, matches: readonly LibraryMatch[]): string[] {
   if (matches.length === 0) return ["The library is empty: nothing to match against."];
   const rows = pad([
-    ["NAME", "RELATION", "SIMILARITY", "Z", "P", "ANCHORS", "LAYERS"],
+    ["NAME", "RELATION", "P", "SAME-INDEX", "SIMILARITY", "ANCHORS", "LAYERS"],
     ...matches.map((m) => [
       printable(m.name),
       relationText(m),
-      formatSimilarity(m.similarity),
-      formatZ(m.zScore),
-      formatPValue(m.pValue, P_VALUE_FLOOR),
-      `${m.match.sharedAnchors}/${m.match.sharedLayerAnchors}`,
+      pText(m),
+      m.match.units === 0 ? "—" : `${m.match.matches}/${m.match.units}`,
+      formatSimilarity(m.match.similarity),
+      String(m.match.sharedAnchors),
       m.match.layers.map((l) => l.referenceLayer).join(",") || "—",
     ]),
   ]);
-  const headline = matchHeadline(suspect, matches);
   return [
-    headline,
+    matchHeadline(suspect, matches),
     "",
     ...rows,
     "",
-    "SIMILARITY: mean correlation of basis-free attention/MLP invariants over matched layers (1 = same weights).",
-    "Z, P: against shuffled anchor tokens. Independent models trained on similar text also score high Z;",
-    "the relation needs a similarity above the independent range as well (docs/library.md).",
+    "P: the index test, as in compare: sampled hidden units at their own index, against models trained separately",
+    "(about one per unit set by chance). SIMILARITY: signature correlation of same-index units (1 = same weights).",
   ];
 }
 
@@ -95,19 +98,16 @@ export function matchJson(suspect: string, matches: readonly LibraryMatch[]): un
       family: m.family,
       sourcePath: m.sourcePath,
       relation: m.relation,
-      similarity: m.similarity,
       pValue: m.pValue,
-      permutationPValue: m.match.permutationPValue,
-      zScore: m.zScore,
-      permutations: m.match.permutations,
+      pValueLog10: m.pValueLog10,
+      sameIndexMatches: m.match.matches,
+      unitsCompared: m.match.units,
+      unitSets: m.match.sets,
+      similarity: m.match.similarity,
       sharedAnchors: m.match.sharedAnchors,
-      sharedLayerAnchors: m.match.sharedLayerAnchors,
-      embeddingSimilarity: m.match.embedding?.observed ?? null,
-      headSimilarity: m.match.head?.observed ?? null,
       layerMapping: m.match.layers,
       sameBlueprint: m.match.sameBlueprint,
       tokenizer: m.match.tokenizer,
-      weak: m.match.weak,
       notes: m.match.notes,
     })),
   };

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { describe, it } from "node:test";
 import { progressDisplay } from "../../src/cli/progress.js";
-import { fingerprintModel } from "../../src/fingerprint/weights-from-path.js";
+import { fingerprintModel } from "../../src/fingerprint/from-path.js";
 import type { ProgressEvent } from "../../src/progress.js";
 import { fixture } from "../helpers.js";
 

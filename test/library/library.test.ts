@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
 import { FormatError, UsageError } from "../../src/errors.js";
+import { buildFingerprint } from "../../src/fingerprint/build.js";
 import type { ModelFingerprint } from "../../src/fingerprint/model-fingerprint.js";
-import { buildFingerprint } from "../../src/fingerprint/weights-build.js";
 import { exportEntries, parseExport } from "../../src/library/exchange.js";
 import { FingerprintLibrary } from "../../src/library/library.js";
 import { libraryPath } from "../../src/library/location.js";
@@ -144,9 +144,7 @@ describe("fingerprint library", () => {
     const library = FingerprintLibrary.open(join(dir, "match.db"));
     library.add({ name: "other", sourcePath: "o", fingerprint: fpOther });
     library.add({ name: "base", sourcePath: "b", fingerprint: fpBase });
-    const ranked = matchLibrary(await fingerprint(noised(base, 0.3, 5)), library.entries(), {
-      permutations: 50,
-    });
+    const ranked = matchLibrary(await fingerprint(noised(base, 0.3, 5)), library.entries());
     library.close();
     assert.deepEqual(
       ranked.map((m) => [m.name, m.relation]),

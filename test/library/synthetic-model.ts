@@ -1,9 +1,9 @@
 /** In-memory canonical models with random weights, and the function-preserving transforms tests apply. */
 import type { ArchitectureSummary } from "../../src/architecture/summary.js";
-import { ANCHOR_CANDIDATES } from "../../src/fingerprint/weights-anchors.js";
-import type { FingerprintModel } from "../../src/fingerprint/weights-build.js";
+import { ANCHOR_CANDIDATES } from "../../src/fingerprint/anchors.js";
 import { multiply } from "../../src/fingerprint/weights-linalg.js";
-import type { CanonicalTensor } from "../../src/naming/canonical-model.js";
+import { gatherRows, matrixView } from "../../src/formats/tensor-store.js";
+import type { CanonicalModel, CanonicalTensor } from "../../src/naming/canonical-model.js";
 import { seededRandom } from "../../src/stats/rng.js";
 import type { Vocabulary } from "../../src/tokenizers/vocabulary.js";
 
@@ -178,7 +178,7 @@ export function renumbered(model: SyntheticModel, seed: number): SyntheticModel 
 export function asCanonical(
   model: SyntheticModel,
   path = "synthetic",
-): { model: FingerprintModel; vocabulary: Vocabulary } {
+): { model: CanonicalModel; vocabulary: Vocabulary } {
   const { shape } = model;
   const architecture: ArchitectureSummary = {
     family: "llama",
@@ -205,13 +205,26 @@ export function asCanonical(
     };
   });
   const byName = new Map(tensors.map((t) => [t.canonical, t]));
+  const read = async (name: string) => Float32Array.from(model.tensors.get(name)!.data);
   return {
     model: {
       architecture,
       tensors,
-      source: { path, format: "safetensors" },
+      unrecognised: [],
+      scales: [],
+      notes: [],
+      noWeights: undefined,
+      // A source without files: the model lives in memory (no row reads by position, no store reads).
+      source: {
+        path,
+        format: "safetensors",
+        store: { readRows: undefined },
+      } as unknown as CanonicalModel["source"],
       get: (name) => byName.get(name),
-      read: async (name) => Float32Array.from(model.tensors.get(name)!.data),
+      read,
+      readRows: async (name, rows) =>
+        gatherRows(await read(name), matrixView(byName.get(name)!.shape).cols, rows),
+      close: async () => {},
     },
     vocabulary: {
       source: { file: path, format: "sentencepiece" },

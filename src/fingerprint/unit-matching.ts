@@ -7,11 +7,12 @@
  * are independent): with equal depths either side will do; when layers are mapped many-to-one, the side
  * whose layers are each used once is relabelled.
  */
-import { commonIndices } from "../fingerprint/sample.js";
-import { standardizeRows } from "../fingerprint/signatures.js";
-import type { UnitSet } from "../fingerprint/units.js";
-import { multiplyTransposed } from "../fingerprint/weights-linalg.js";
-import { bestMatches, sameIndexCount } from "../stats/index-test.js";
+
+import { bestMatches, type IndexTestResult, indexTest, sameIndexCount } from "../stats/index-test.js";
+import { commonIndices } from "./sample.js";
+import { standardizeRows } from "./signatures.js";
+import type { UnitSet } from "./units.js";
+import { multiplyTransposed } from "./weights-linalg.js";
 
 export interface SetMatch {
   /** Suspect set id (`layer 3 mlp`, …) and reference set id. */
@@ -211,4 +212,47 @@ export function pairLayerSets(
     if (b !== undefined) pairs.push([a, b]);
   }
   return pairs;
+}
+
+/** Choose the side the index test relabels so that each of its sets appears in one pair only. */
+function chooseRelabelled(
+  pairs: [UnitSet, UnitSet][],
+  preferred: "suspect" | "reference",
+): {
+  relabel: "suspect" | "reference";
+  pairs: [UnitSet, UnitSet][];
+} {
+  const unique = (side: 0 | 1) => new Set(pairs.map((p) => p[side].id)).size === pairs.length;
+  const order: ("suspect" | "reference")[] =
+    preferred === "reference" ? ["reference", "suspect"] : ["suspect", "reference"];
+  for (const side of order) if (unique(side === "suspect" ? 0 : 1)) return { relabel: side, pairs };
+  // Keep the first pair of each relabelled set.
+  const seen = new Set<string>();
+  const kept = pairs.filter((p) => {
+    if (seen.has(p[1].id)) return false;
+    seen.add(p[1].id);
+    return true;
+  });
+  return { relabel: "reference", pairs: kept };
+}
+
+/**
+ * The index test over two models' unit sets: layers mapped (identity at equal depths, else label-free
+ * similarity), sets paired (MLP with MLP, attention with attention, experts with experts or the dense
+ * MLP), the relabelled side chosen so each of its sets appears once, units matched, and the counts
+ * combined. `residual` is the pair of residual-stream sets, when both models have anchors.
+ */
+export function testUnitSets(
+  suspect: readonly UnitSet[][],
+  reference: readonly UnitSet[][],
+  residual: [UnitSet, UnitSet] | undefined,
+  random: () => number,
+): { layerMap: LayerMap; matches: SetMatch[]; test: IndexTestResult } {
+  const layerMap = mapLayers(suspect, reference);
+  const candidates: [UnitSet, UnitSet][] = residual === undefined ? [] : [residual];
+  for (const pair of layerMap.pairs)
+    candidates.push(...pairLayerSets(suspect[pair.suspectLayer] ?? [], reference[pair.referenceLayer] ?? []));
+  const { relabel, pairs } = chooseRelabelled(candidates, layerMap.relabel);
+  const matches = pairs.flatMap(([s, r]) => matchSets(s, r, relabel, random) ?? []);
+  return { layerMap, matches, test: indexTest(matches.map((m) => m.best)) };
 }
