@@ -13,6 +13,7 @@ import { hubSettings } from "../../src/hub/hub-settings.js";
 import { emptyTraffic } from "../../src/hub/traffic.js";
 import { openCanonicalModel } from "../../src/naming/open.js";
 import { assertOneLineError, fixture, runLineage } from "../helpers.js";
+import { f32Bytes, stateDictPickle, torchZip } from "../pytorch/build.js";
 import { folderFiles, repoOf, type StandIn, startStandIn } from "./stand-in.js";
 
 const TOKEN = "hf_stand_in_secret_token_1234567890";
@@ -30,6 +31,13 @@ before(async () => {
     "zoo/private-a": repoOf(BASE_A, { token: TOKEN }),
     "zoo/gated-a": repoOf(BASE_A, { token: TOKEN, gated: true }),
     "zoo/quants": repoOf({ ...GGUF, "README.md": new TextEncoder().encode("# quants\n") }),
+    "zoo/torch": repoOf({
+      "pytorch_model.bin": torchZip(
+        stateDictPickle([{ name: "model.embed_tokens.weight", key: "0", numel: 6, shape: [3, 2] }]),
+        { "0": f32Bytes([1, 2, 3, 4, 5, 6]) },
+      ),
+      "config.json": new TextEncoder().encode(JSON.stringify({ model_type: "llama", hidden_size: 2 })),
+    }),
   });
 });
 after(() => hub.close());
@@ -341,4 +349,11 @@ test("scattered reads of one file: separate concurrent requests, one consistent 
   await again.close();
   assert.equal(since(mark).length, 0);
   assert.deepEqual(cached, reads);
+});
+
+test("a PyTorch checkpoint on the Hub: zip directory and pickle read through ranges, nothing run", async () => {
+  const model = await openCanonicalModel("zoo/torch", { env: await environment() });
+  assert.equal(model.source.format, "pytorch");
+  assert.deepEqual([...(await model.readRows("embed", [2, 0]))], [5, 6, 1, 2]);
+  await model.close();
 });
