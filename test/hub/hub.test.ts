@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { statSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -121,7 +122,8 @@ test("a Hub model reads like the local folder: same tensors, tokenizer, config; 
     "no token configured, none sent",
   );
   const fetched = weights.reduce((sum, r) => sum + r.bytes, 0);
-  assert.ok(fetched < BASE_A["model.safetensors"]!.byteLength, `fetched ${fetched}`);
+  const size = statSync(fixture("zoo", "base-a", "model.safetensors")).size;
+  assert.ok(fetched < size, `fetched ${fetched} of ${size}`);
 });
 
 test("a rerun fetches nothing: ranges from lineage's cache, metadata revalidated (304); offline makes no request", async () => {
@@ -356,4 +358,15 @@ test("a PyTorch checkpoint on the Hub: zip directory and pickle read through ran
   assert.equal(model.source.format, "pytorch");
   assert.deepEqual([...(await model.readRows("embed", [2, 0]))], [5, 6, 1, 2]);
   await model.close();
+});
+
+test("--revision: applied to Hub ids, a usage error (exit 2) on a local path", async () => {
+  const env = await environment();
+  const run = await runLineage(["inspect", "zoo/a-sft", "--revision", "main", "--json"], env);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal((JSON.parse(run.stdout) as { path: string }).path, "hf://zoo/a-sft@main");
+  assert.match(run.stderr, /^lineage: fetched .* from the Hub \(\d+ requests/m);
+  const local = await runLineage(["inspect", fixture("zoo", "base-a"), "--revision", "v1"], env);
+  assert.equal(local.code, 2);
+  assertOneLineError(local, "--revision applies to Hugging Face Hub models");
 });
