@@ -11,6 +11,8 @@
  * `library add` of the reference and `library match` against 1 and against --library-size synthetic
  * fingerprints (the real one's numbers shuffled per entry). Generated files live under --dir
  * (default /tmp/lineage-bench) and are deleted as soon as they are no longer needed (--keep keeps them).
+ * `--cli-root DIR` measures the CLI of another checkout (a branch's worktree) with this benchmark;
+ * `--generate-only` writes the models (all kept, nothing compared), e.g. for profiling.
  *
  * Human-readable lines first; with --json the LAST line is one JSON object:
  * { preset, ioFloorSeconds, pairs: [{ name, verdict, cpuSeconds, wallSeconds, peakRssBytes, bytesRead,
@@ -25,7 +27,7 @@ import { parseArgs } from "node:util";
 import { type ModelShape, PRESETS, parameterCount } from "./bench/blueprint.js";
 import { ModelWriter, type Variant } from "./bench/generate-model.js";
 import { Generator } from "./bench/generator-wasm.js";
-import { type CliRun, cliBaseline, runCli } from "./bench/run-cli.js";
+import { type CliRun, cliBaseline, runCli, setCliRoot } from "./bench/run-cli.js";
 import { synthesizeLibrary } from "./bench/synthetic-library.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -38,7 +40,7 @@ const DISK_MARGIN_BYTES = 10e9;
 const USAGE =
   "usage: npm run bench:compare -- [--preset zoo|tinyllama|llama7b|mixtral|deepseek-v3] [--layers N] [--json]\n" +
   "       [--pairs noised,permuted,independent,upcycled] [--noise RATIO] [--skip-library] [--library-size N]\n" +
-  "       [--dir D] [--keep]";
+  "       [--dir D] [--keep] [--cli-root CHECKOUT] [--generate-only]";
 
 interface PairSpec {
   name: "noised" | "permuted" | "independent" | "upcycled";
@@ -167,8 +169,11 @@ async function main() {
       "library-size": { type: "string" },
       dir: { type: "string", default: "/tmp/lineage-bench" },
       keep: { type: "boolean", default: false },
+      "cli-root": { type: "string" },
+      "generate-only": { type: "boolean", default: false },
     },
   });
+  if (values["cli-root"] !== undefined) setCliRoot(values["cli-root"]);
   const preset = PRESETS[values.preset!];
   const noise = Number(values.noise);
   // 10,000 fingerprints as issue 10 asks; the CI-sized zoo preset uses 100.
@@ -236,6 +241,7 @@ async function main() {
       const folder = join(dir, pair.name);
       const suspectShape = shape;
       const gen = await generate(folder, suspectShape, pair.suspect);
+      if (values["generate-only"]) continue;
       const against = pair.reference === "dense" ? dense! : reference;
       const loadBefore = load();
       const run = await runCli(["compare", folder, against, "--json"]);
@@ -253,6 +259,10 @@ async function main() {
       if (!values.keep) await rm(folder, { recursive: true, force: true });
     }
 
+    if (values["generate-only"]) {
+      log(`generated only (no compare): ${dir}`);
+      return;
+    }
     if (!values["skip-library"]) library = await measureLibrary(dir, reference, librarySize, log);
 
     const floors = results.map((r) => r.ioFloorSeconds).sort((a, b) => a - b);
@@ -288,7 +298,7 @@ async function main() {
     }
     if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   } finally {
-    if (values.keep) log(`kept ${dir}`);
+    if (values.keep || values["generate-only"]) log(`kept ${dir}`);
     else await rm(dir, { recursive: true, force: true });
   }
 }

@@ -58,7 +58,6 @@ const CASES: Omit<LabelledPair, "set" | "suspectPath" | "referencePath">[] = [
     alsoAccept: [],
     tags: [],
     why: "all three GGUF shards read, as llama.cpp does given shard 1",
-    pending: "formats: GGUF splits (split.count, split.no)",
   },
   {
     suspect: "gguf-per-layer-heads/perlayer-heads.gguf",
@@ -67,7 +66,6 @@ const CASES: Omit<LabelledPair, "set" | "suspectPath" | "referencePath">[] = [
     alsoAccept: [],
     tags: [],
     why: "attention.head_count / head_count_kv given per layer as arrays",
-    pending: "formats: GGUF per-layer head-count arrays",
   },
   {
     suspect: "st-fp8-blockscale/sus-fp8",
@@ -76,7 +74,6 @@ const CASES: Omit<LabelledPair, "set" | "suspectPath" | "referencePath">[] = [
     alsoAccept: [],
     tags: ["quantized"],
     why: "FP8 weights with weight_scale_inv blocks, dequantized",
-    pending: "formats: FP8 block scales",
   },
   {
     suspect: "hf-tied-embeddings/tied-config-different-head",

@@ -10,9 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PRELOAD = fileURLToPath(new URL("./child-usage.ts", import.meta.url));
-const MAIN = join(ROOT, "src", "cli", "main.ts");
+/** The checkout whose CLI is measured: this one, or another (`--cli-root`, e.g. a branch's worktree, to
+ * measure it with this benchmark). */
+let root = fileURLToPath(new URL("../..", import.meta.url));
+
+export function setCliRoot(path: string): void {
+  root = path;
+}
 
 export interface ChildUsage {
   cpuSeconds: number;
@@ -43,8 +48,9 @@ export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {
       stdout: string;
       stderr: string;
     }>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "--import", PRELOAD, MAIN, ...args], {
-        cwd: ROOT,
+      const main = join(root, "src", "cli", "main.ts");
+      const child = spawn(process.execPath, ["--import", "tsx", "--import", PRELOAD, main, ...args], {
+        cwd: root,
         env: { ...process.env, NO_COLOR: "1", ...env, LINEAGE_BENCH_USAGE: usageFile },
         stdio: ["ignore", "pipe", "pipe"],
       });

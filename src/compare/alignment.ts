@@ -36,12 +36,15 @@ import { compareValues, componentOf, type DirectComparison } from "./direct.js";
 import { balanceResidual, spectralRatio } from "./residual-structure.js";
 import { similarity } from "./unit-matching.js";
 
-/** Units of the reference read per layer for the search (all of them in smaller layers). */
-export const EXTENDED_UNITS = 1024;
+/** Units of the reference read per layer for the search (all of them in smaller layers): few enough
+ * that the sampled rows stay far apart (positional reads do not merge them into whole tensors). */
+export const EXTENDED_UNITS = 256;
 /** Layers searched (spread over the depth). */
-const SEARCHED_LAYERS = 4;
+const SEARCHED_LAYERS = 6;
 /** Correlation of signatures above which two units are twins (independent models stay well below). */
 export const TWIN_CORRELATION = 0.95;
+/** How far a twin's similarity stands above the runner-up's (two neurons of one model can look alike). */
+const TWIN_MARGIN = 0.02;
 /** Best matches averaged into the statistic. */
 const TOP_MATCHES = 16;
 
@@ -81,20 +84,31 @@ function searchedLayers(depth: number): number[] {
   );
 }
 
-function bestPerRow(matrix: Float32Array, rows: number, cols: number): { index: number; value: number }[] {
+/** Each row's best column, its similarity, and the runner-up's (a twin stands clear of the rest). */
+function bestPerRow(
+  matrix: Float32Array,
+  rows: number,
+  cols: number,
+): { index: number; value: number; second: number }[] {
   return Array.from({ length: rows }, (_, i) => {
     let index = 0;
     let value = Number.NEGATIVE_INFINITY;
+    let second = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < cols; j++) {
       const v = matrix[i * cols + j]!;
       if (v > value) {
+        second = value;
         value = v;
         index = j;
-      }
+      } else if (v > second) second = v;
     }
-    return { index, value };
+    return { index, value, second };
   });
 }
+
+/** A twin: similar enough, and clearly more similar than any other candidate. */
+const isTwin = (b: { value: number; second: number }) =>
+  b.value >= TWIN_CORRELATION && b.value - Math.max(0, b.second) >= TWIN_MARGIN;
 
 /** The reference's units of one set kind in one layer at many indices (all when the layer is small). */
 async function extended(
@@ -259,7 +273,7 @@ export async function searchAlignment(input: SearchInput): Promise<AlignmentSear
   };
   const residualMatrix = similarity(sampled, full, sampled.indices, everyColumn);
   const residualBest = bestPerRow(residualMatrix, sampled.indices.length, everyColumn.length);
-  const residualTwins = residualBest.filter((b) => b.value >= TWIN_CORRELATION);
+  const residualTwins = residualBest.filter(isTwin);
   // Where the residual stream was only permuted (and sign-flipped), each sampled suspect dimension has
   // a twin column: the stored rows can then be compared directly on those columns.
   const columnTwins =
@@ -274,9 +288,7 @@ export async function searchAlignment(input: SearchInput): Promise<AlignmentSear
   const residual = {
     tested: sampled.indices.length,
     twins: residualTwins.length,
-    moved: residualBest.filter(
-      (b, i) => b.value >= TWIN_CORRELATION && everyColumn[b.index] !== sampled.indices[i],
-    ).length,
+    moved: residualBest.filter((b, i) => isTwin(b) && everyColumn[b.index] !== sampled.indices[i]).length,
   };
 
   let tested = 0;
@@ -298,7 +310,7 @@ export async function searchAlignment(input: SearchInput): Promise<AlignmentSear
     const best = bestPerRow(matrix, set.indices.length, other.indices.length);
     zs.push(...standardizedBest(matrix, best, other.indices.length));
     tested += best.length;
-    const matched = best.map((b, i) => ({ ...b, at: i })).filter((b) => b.value >= TWIN_CORRELATION);
+    const matched = best.map((b, i) => ({ ...b, at: i })).filter(isTwin);
     twins += matched.length;
     moved += matched.filter((b) => other.indices[b.index] !== set.indices[b.at]).length;
     if (set.kind !== "mlp" || matched.length < 8) continue;

@@ -150,7 +150,11 @@ async function compareOpen(
   const renamed = blueprint.same ? renamedTensors(suspectModel, referenceModel) : [];
   const suspectExperts = (suspectModel.architecture.numExperts ?? 0) > 0 || expertsOf(a, 0).length > 0;
   const referenceExperts = (referenceModel.architecture.numExperts ?? 0) > 0 || expertsOf(b, 0).length > 0;
-  const equalOnSample = findings.direct.length > 0 && findings.direct.every((d) => d.bitEqual === 1);
+  // "identical" is about the stored values as they are: never for a relabelled or rotated copy.
+  const equalOnSample =
+    findings.aligned === undefined &&
+    findings.direct.length > 0 &&
+    findings.direct.every((d) => d.bitEqual === 1);
   const confirmedIdentical =
     equalOnSample && findings.log10P <= RELATED_LOG10_P && findings.sameStructure
       ? await confirmIdentical(a, b, findings.detail)

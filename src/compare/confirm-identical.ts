@@ -4,6 +4,7 @@
  * everything read.
  */
 import type { ModelView, TensorHandle } from "../fingerprint/model-view.js";
+import { matrixView } from "../formats/tensor-store.js";
 import { transpose } from "../naming/transforms.js";
 import type { TensorEvidence } from "./tensor-evidence.js";
 import type { TransformerEvidence } from "./transformer-evidence.js";
@@ -19,10 +20,22 @@ function equal(a: Float32Array, b: Float32Array): boolean {
   return true;
 }
 
+/** Values compared per step: a few MiB of float32, whatever the tensor's size. */
+const CHUNK_VALUES = 1 << 20;
+
 async function pairEqual(s: TensorHandle, r: TensorHandle, transposed: boolean): Promise<boolean> {
-  const values = await s.readAll();
-  const turned = transposed ? transpose(values, s.shape[0]!, s.shape[1]!) : values;
-  return equal(turned, await r.readAll());
+  if (transposed) {
+    const values = await s.readAll();
+    return equal(transpose(values, s.shape[0]!, s.shape[1]!), await r.readAll());
+  }
+  // Row blocks of both sides, one block in memory at a time.
+  const { rows, cols } = matrixView(r.shape);
+  const step = Math.max(1, Math.floor(CHUNK_VALUES / Math.max(1, cols)));
+  for (let start = 0; start < rows; start += step) {
+    const block = Array.from({ length: Math.min(step, rows - start) }, (_, i) => start + i);
+    if (!equal(await s.readRows(block), await r.readRows(block))) return false;
+  }
+  return true;
 }
 
 export async function confirmIdentical(a: ModelView, b: ModelView, detail: EvidenceDetail): Promise<boolean> {

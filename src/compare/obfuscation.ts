@@ -7,6 +7,7 @@ import type { ModelView } from "../fingerprint/model-view.js";
 import { type AlignmentSearch, searchAlignment } from "./alignment.js";
 import { isMatrixComparison, residualExplained } from "./direct.js";
 import { alignmentLog10P } from "./fitted-null.js";
+import { unitRoundoff } from "./rounding.js";
 import type { TransformerEvidence } from "./transformer-evidence.js";
 import { RELATED_LOG10_P, ROUNDING_FLOOR, type VerdictInput } from "./verdict.js";
 
@@ -61,15 +62,25 @@ export async function obfuscationSearch(
   const rescaled = search.rescale > RESCALED;
   if (!permuted && !rotated && !rescaled && (related || units.twins < 8)) return undefined;
   const relative = search.relativeResidual ?? 1;
+  // Rounding of both sides' number formats, in the weights and in the anchor rows the signatures read:
+  // a rotated copy re-rounds every value (bf16: a relative error of about 2^-8 per side).
+  const roundoff = (view: ModelView) =>
+    Math.max(
+      0,
+      ...view.model.tensors
+        .filter((t) => t.layer !== undefined && t.shape.length === 2)
+        .map((t) => unitRoundoff(t.source.dtype)),
+    );
+  const rounding = Math.max(ROUNDING_FLOOR, 1.5 * (roundoff(a) + roundoff(b)));
   const copy =
     search.direct.length > 0
       ? search.direct.every(residualExplained)
-      : relative <= ROUNDING_FLOOR ||
+      : relative <= rounding ||
         (relative <= BASIS_FREE_COPY_RESIDUAL && (search.structure ?? 0) <= BASIS_FREE_COPY_STRUCTURE);
   const noised =
     search.direct.length > 0
       ? search.direct.some((d) => d.withinRounding < 0.999 && d.relativeError > ROUNDING_FLOOR)
-      : relative > ROUNDING_FLOOR;
+      : relative > rounding;
   return {
     aligned: { permuted, rotated, rescaled, copy, noised },
     search,

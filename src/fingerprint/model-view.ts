@@ -31,6 +31,10 @@ export interface TensorHandle {
 /** Weights are finite: a NaN or infinity means a damaged file or a decoding fault, never a value to
  * compare (it would make every correlation meaningless). */
 function finite(values: Float32Array, file: string, tensor: string): Float32Array {
+  // v·0 is 0 for every finite v and NaN for NaN and ±Inf: one branch-free pass finds whether to look.
+  let probe = 0;
+  for (let i = 0; i < values.length; i++) probe += values[i]! * 0;
+  if (probe === 0) return values;
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i]!))
       throw new FormatError(
@@ -45,14 +49,27 @@ function finite(values: Float32Array, file: string, tensor: string): Float32Arra
 }
 
 export class ModelView {
-  bytesRead = 0;
+  /** Bytes estimated from the rows asked for, for a store that keeps no byte count. */
+  private estimated = 0;
+  /** The store's byte count when the view was made. */
+  private readonly countedBefore: number | undefined;
   /** Layer matrices whose stored bytes hold the transpose of their declared shape. */
   storedTransposed = false;
   /** Canonical matrices stored as the transpose of the canonical layout under a reversed shape (an
    * `[in, out]` re-layout no naming rule undid): read turned, shape reported turned. */
   readonly turned = new Set<string>();
 
-  constructor(readonly model: CanonicalModel) {}
+  constructor(readonly model: CanonicalModel) {
+    this.countedBefore = model.source.store.bytesRead?.();
+  }
+
+  /** Bytes read from this model's files since the view was made: the store's own count (gaps merged
+   * into coalesced row reads included) when it keeps one, else estimated from the rows
+   * asked for. */
+  get bytesRead(): number {
+    const now = this.model.source.store.bytesRead?.();
+    return now !== undefined && this.countedBefore !== undefined ? now - this.countedBefore : this.estimated;
+  }
 
   get path(): string {
     return this.model.source.path;
@@ -108,7 +125,7 @@ export class ModelView {
         return finite(await readTensorRows(store, info.name, rows), this.path, info.name);
       },
       readAll: async () => {
-        this.bytesRead += info.byteLength;
+        this.estimated += info.byteLength;
         return finite(await store.read(info.name), this.path, info.name);
       },
     };
@@ -122,7 +139,7 @@ export class ModelView {
   }
 
   private count(byteLength: number, rowsRead: number, totalRows: number): void {
-    this.bytesRead +=
+    this.estimated +=
       totalRows === 0 ? 0 : Math.ceil((byteLength * Math.min(rowsRead, totalRows)) / totalRows);
   }
 
@@ -131,7 +148,7 @@ export class ModelView {
   }
 
   private async canonicalAll(tensor: CanonicalTensor): Promise<Float32Array> {
-    this.bytesRead += tensor.source.byteLength;
+    this.estimated += tensor.source.byteLength;
     if (!this.transposedHere(tensor)) return this.model.read(tensor.canonical);
     const [rows, cols] = tensor.source.shape as [number, number];
     // The bytes of a declared [rows, cols] tensor hold a [cols, rows] matrix: turn it back.

@@ -22,6 +22,7 @@ export async function regularFileSize(path: string): Promise<number> {
 /** A local file as a RangeSource. */
 export class PositionalFile implements RangeSource {
   readonly gapBytes = LOCAL_ROW_GAP_BYTES;
+  bytesRead = 0;
 
   private constructor(
     readonly path: string,
@@ -51,6 +52,7 @@ export class PositionalFile implements RangeSource {
       }
       done += bytesRead;
     }
+    this.bytesRead += length;
     return buffer;
   }
 

@@ -60,6 +60,10 @@ export class MergedStore implements TensorStore {
     return readTensorRows(this.storeOf(name), name, rows);
   }
 
+  bytesRead(): number {
+    return this.stores.reduce((sum, store) => sum + (store.bytesRead?.() ?? 0), 0);
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.stores.map((store) => store.close()));
   }

@@ -23,6 +23,10 @@ export interface RangeSource {
    * request: tens of KiB for a local file (a syscall), much more over HTTP (a round trip).
    */
   readonly gapBytes: number;
+  /** Bytes delivered so far from where the source keeps them: read from a local file, fetched over
+   * HTTP for a remote one (its cache hits excluded). What "bytes read" reports, gaps read through
+   * included. */
+  readonly bytesRead: number;
   /** Exactly `length` bytes at `offset`, or a FormatError naming `field` (a range outside the file, a
    * short read) or an ApiError (a remote source that fails). */
   read(offset: number, length: number, field: string): Promise<Uint8Array>;
@@ -44,12 +48,17 @@ export function readRanges(
 
 /** Bytes held in memory as a source (tests, and small files fetched whole). */
 export function memoryRangeSource(bytes: Uint8Array, name: string): RangeSource {
+  let delivered = 0;
   return {
     name,
     size: bytes.byteLength,
     gapBytes: 0,
+    get bytesRead() {
+      return delivered;
+    },
     async read(offset, length, field) {
       checkRange(name, bytes.byteLength, offset, length, field);
+      delivered += length;
       return bytes.slice(offset, offset + length);
     },
     async close() {},

@@ -44,6 +44,9 @@ export interface TensorStore {
    * by `read` / `readRows` of the weight; they are not parameters. Absent when there are none.
    */
   readonly quantizationScales?: ReadonlyMap<string, string>;
+  /** Bytes read so far from the store's files (see `RangeSource.bytesRead`): what was really read,
+   * gaps merged into row reads and headers included. */
+  bytesRead?(): number;
   /** Release file handles. Safe to call twice. */
   close(): Promise<void>;
 }

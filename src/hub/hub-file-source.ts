@@ -44,6 +44,8 @@ export class HubFileSource implements RangeSource {
   readonly name: string;
   readonly size: number;
   readonly gapBytes = REMOTE_GAP_BYTES;
+  /** Bytes fetched over HTTP (reads answered from lineage's range cache cost nothing). */
+  bytesRead = 0;
   private pending: PendingRead[] = [];
   private scheduled = false;
   private closed = false;
@@ -121,6 +123,7 @@ export class HubFileSource implements RangeSource {
     );
     let fetched = 0;
     for (const request of requests) fetched += request.length;
+    this.bytesRead += fetched;
     let served = 0;
     for (const read of batch) {
       try {

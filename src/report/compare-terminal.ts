@@ -30,6 +30,8 @@ export function renderCompare(result: CompareResult): string[] {
   lines.push(
     `p-value under independence ${head.pValue} (${result.test.name}${result.test.fittedOn === undefined ? "" : `, fitted null from ${result.test.fittedOn} pairs`})${result.zScore === null ? "" : `, ${head.zScore} SD from the null`}`,
   );
+  const reason = (result as { reason?: unknown }).reason;
+  if (typeof reason === "string" && reason !== "") lines.push(`why: ${reason}`);
   lines.push("");
   for (const sentence of result.summary) lines.push(sentence);
   const c = result.changes;

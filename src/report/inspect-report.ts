@@ -6,6 +6,7 @@ import { countParameters, isParameter } from "../architecture/parameter-count.js
 import type { ArchitectureSummary } from "../architecture/summary.js";
 import { LineageError } from "../errors.js";
 import { canDecode } from "../formats/decodable.js";
+import { GGUF_TOKENIZER_MODELS, type GgufModelSummary, ggufModelSummary } from "../formats/gguf/summary.js";
 import { elementCount, type WeightFormat } from "../formats/tensor-store.js";
 import { type DeclaredLineage, declaredLineage } from "../lineage/declared-lineage.js";
 import type { CanonicalModel, LayoutTransform } from "../naming/canonical-model.js";
@@ -31,6 +32,9 @@ export interface InspectTokenizer {
   format: string | undefined;
   /** `bpe`, `unigram`, `wordpiece`, `tiktoken`. */
   kind: string | undefined;
+  /** The tokenizer in words (`SentencePiece BPE`, `byte-level BPE`, `WordPiece`, …), where the file says
+   * more than `kind` (GGUF's `tokenizer.ggml.model`). */
+  description: string | undefined;
   vocabSize: number | undefined;
   /** Special tokens by role: id and token string. */
   special: Record<string, { id: number; token: string | undefined }>;
@@ -54,6 +58,8 @@ export interface InspectReport {
   /** Stored quantization scales, applied to their weights on read (not parameters). */
   scales: string[];
   tokenizer: InspectTokenizer;
+  /** GGUF files: name, context length, RoPE settings, file type, tokenizer model (what gguf-dump shows). */
+  gguf: GgufModelSummary | undefined;
   /** What the model card, GGUF metadata or configuration claim about the base model. */
   declared: DeclaredLineage;
   notes: string[];
@@ -96,7 +102,19 @@ function dtypeCounts(model: CanonicalModel): InspectReport["dtypes"] {
   return counts;
 }
 
-function tokenizerSummary(vocabulary: Vocabulary, files: string[]): InspectTokenizer {
+/** A GGUF vocabulary in words: llama.cpp's `llama` model is SentencePiece (BPE or Unigram by its scores). */
+function describeTokenizer(
+  vocabulary: Vocabulary,
+  metadata: Readonly<Record<string, unknown>>,
+): string | undefined {
+  if (vocabulary.source.format !== "gguf") return undefined;
+  const model = metadata["tokenizer.ggml.model"];
+  if (typeof model !== "string") return undefined;
+  const words = GGUF_TOKENIZER_MODELS[model] ?? model;
+  return model === "llama" ? `${words} ${vocabulary.model === "unigram" ? "Unigram" : "BPE"}` : words;
+}
+
+function tokenizerSummary(vocabulary: Vocabulary, files: string[], description?: string): InspectTokenizer {
   const special: InspectTokenizer["special"] = {};
   for (const [role, id] of Object.entries(vocabulary.special))
     special[role] = { id, token: vocabulary.tokens[id] };
@@ -104,6 +122,7 @@ function tokenizerSummary(vocabulary: Vocabulary, files: string[]): InspectToken
     file: vocabulary.source.file,
     format: vocabulary.source.format,
     kind: vocabulary.model,
+    description,
     vocabSize: vocabulary.tokens.length,
     special,
     preTokenizer: vocabulary.preTokenizer,
@@ -115,13 +134,15 @@ function tokenizerSummary(vocabulary: Vocabulary, files: string[]): InspectToken
 async function readTokenizer(model: CanonicalModel): Promise<InspectTokenizer> {
   const files = model.source.tokenizerFiles;
   try {
-    return tokenizerSummary(await readModelVocabulary(model.source), files);
+    const vocabulary = await readModelVocabulary(model.source);
+    return tokenizerSummary(vocabulary, files, describeTokenizer(vocabulary, model.source.store.metadata));
   } catch (error) {
     if (!(error instanceof LineageError)) throw error;
     return {
       file: undefined,
       format: undefined,
       kind: undefined,
+      description: undefined,
       vocabSize: undefined,
       special: {},
       preTokenizer: undefined,
@@ -187,6 +208,7 @@ export async function buildInspectReport(model: CanonicalModel): Promise<Inspect
     unrecognised: model.unrecognised.map((t) => t.name),
     scales: model.scales.map((t) => t.name),
     tokenizer,
+    gguf: model.source.format === "gguf" ? ggufModelSummary(model.source.store.metadata) : undefined,
     declared: await declaredLineage(model.source),
     notes: [
       ...model.notes,

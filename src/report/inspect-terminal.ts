@@ -4,6 +4,7 @@
  */
 import { basename } from "node:path";
 import pc from "picocolors";
+import type { GgufModelSummary } from "../formats/gguf/summary.js";
 import { CANONICAL_LAYER_PARTS, type LayoutTransform } from "../naming/canonical-model.js";
 import type { InspectReport, InspectTensor } from "./inspect-report.js";
 
@@ -215,7 +216,26 @@ function tokenizerLine(report: InspectReport): string {
     .map(([role, { id, token }]) => `${role} ${id}${token === undefined ? "" : ` ${JSON.stringify(token)}`}`)
     .join(", ");
   const from = t.file === undefined ? "" : ` from ${basename(t.file)}`;
-  return `${t.format} ${t.kind}, ${integer(t.vocabSize ?? 0)} tokens${from}${special === "" ? "" : `; special: ${special}`}`;
+  const what = t.description === undefined ? `${t.format} ${t.kind}` : `${t.format} ${t.description}`;
+  return `${what}, ${integer(t.vocabSize ?? 0)} tokens${from}${special === "" ? "" : `; special: ${special}`}`;
+}
+
+/** The GGUF facts gguf-dump users look for, one labelled line each (absent keys are left out). */
+function ggufLines(g: GgufModelSummary): [string, string][] {
+  const lines: [string, string][] = [];
+  if (g.name !== undefined) lines.push(["name", g.name]);
+  if (g.contextLength !== undefined) lines.push(["context", integer(g.contextLength)]);
+  const r = g.rope;
+  const rope = [
+    r.freqBase === undefined ? undefined : `freq base ${r.freqBase}`,
+    r.dimensionCount === undefined ? undefined : `${r.dimensionCount} dims`,
+    r.scalingType === undefined || r.scalingType === "none"
+      ? undefined
+      : `scaling ${r.scalingType}${r.scalingFactor === undefined ? "" : ` ×${r.scalingFactor}`}${r.originalContextLength === undefined ? "" : ` from ${integer(r.originalContextLength)}`}`,
+  ].filter((part) => part !== undefined);
+  if (rope.length > 0) lines.push(["rope", rope.join(" · ")]);
+  if (g.fileType !== undefined) lines.push(["file type", g.fileType]);
+  return lines;
 }
 
 /** What the model claims about its base: `finetune of org/base (README.md front matter)`. */
@@ -241,6 +261,7 @@ export function renderInspect(report: InspectReport, color: boolean): string[] {
     field("parameters", `${formatCount(report.parameterCount)} (${integer(report.parameterCount)})`),
     field("dtypes", dtypes || "none"),
     field("tokenizer", tokenizerLine(report)),
+    ...(report.gguf === undefined ? [] : ggufLines(report.gguf).map(([label, value]) => field(label, value))),
     field("declared", declaredLine(report)),
   ];
   const mapped = report.tensors.filter((t) => t.canonical !== null);

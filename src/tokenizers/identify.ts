@@ -15,6 +15,7 @@
  *   text share most common tokens (GPT-2 and GPT-NeoX share 73 % of theirs), and a small vocabulary of
  *   common pieces sits almost entirely inside any large one.
  */
+import { formatCount, formatPercent } from "../report/format.js";
 import { rankAgreement } from "../stats/correlation.js";
 import { REFERENCE_FAMILIES, REFERENCE_PAIR_FACTS } from "./reference/families.generated.js";
 import type { ReferenceFamily } from "./reference/family-table.js";
@@ -315,14 +316,19 @@ const RELATION_RANK: Record<IdentifyRelation, number> = {
   independent: 0,
 };
 
-/** Best first: the stronger relation; between equals (Phi-3 edited vs Llama 2 extended are both true
- * of an edited Phi-3), the family closest in size, then the larger shares. */
+/** Best first: the stronger relation; between named equals (and between edited and extended, both true
+ * of an edited Phi-3), the one with the family's special tokens intact, then the family closest in size,
+ * then the larger shares; between unnamed ones, the larger overlap. */
 function better(a: IdentifyCandidate, b: IdentifyCandidate): number {
   const rank = RELATION_RANK[b.relation] - RELATION_RANK[a.relation];
   if (rank !== 0) {
     const pair = [a.relation, b.relation].sort().join("/");
     if (pair === "edited/extended") return Math.abs(a.sizeDelta) - Math.abs(b.sizeDelta) || rank;
     return rank;
+  }
+  if (!NAMING_RELATIONS.includes(a.relation)) {
+    // Unnamed candidates: the largest overlap first.
+    return b.containment - a.containment || b.sameIdShare - a.sameIdShare;
   }
   return (
     Number(a.specialsDiffer) - Number(b.specialsDiffer) ||
@@ -332,9 +338,9 @@ function better(a: IdentifyCandidate, b: IdentifyCandidate): number {
   );
 }
 
-const count = (n: number): string => n.toLocaleString("en-US");
+const count = formatCount;
 const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? "" : "s"}`;
-const percent = (share: number): string => `${Math.round(share * 100)}%`;
+const percent = formatPercent;
 
 function rangesText(ranges: readonly [number, number][]): string {
   const shown = ranges.slice(0, 3).map(([first, last]) => `${count(first)}–${count(last)}`);
@@ -355,7 +361,7 @@ export function describeCandidate(candidate: IdentifyCandidate): string {
       const blocks = candidate.editedRanges.length;
       const appended = sizeDelta > 0 ? `, and ${plural(sizeDelta, "token")} appended` : "";
       return (
-        `${label} vocabulary with tokens replaced in place: ${blocks === 1 ? "one block" : `${blocks} blocks`} of 512 ids differ ` +
+        `${label} vocabulary with tokens replaced in place: ${blocks === 1 ? "one block of 512 ids differs" : `${blocks} blocks of 512 ids differ`} ` +
         `(ids ${rangesText(candidate.editedRanges)}), ${percent(candidate.sameIdShare)} of sampled tokens at their ids${appended}`
       );
     }
@@ -415,12 +421,9 @@ function differenceNotes(best: IdentifyCandidate, family: ReferenceFamily, view:
   const tail = size - ordinarySize;
   if (view.keys.length <= ordinarySize) {
     const why = view.format === "tiktoken" ? " (a tiktoken rank file carries none)" : "";
-    const which =
-      tail === 1
-        ? `special token (id ${count(ordinarySize)}) is`
-        : `${count(tail)} special tokens (ids ${count(ordinarySize)}–${count(size - 1)}) are`;
+    const ids = tail === 1 ? `id ${count(ordinarySize)}` : `ids ${count(ordinarySize)}–${count(size - 1)}`;
     return [
-      `the family's ${which} not in this file${why}; its ordinary tokens are all there, at the same ids`,
+      `the family's special tokens after its ordinary ones (${ids}) are not in this file${why}; its ordinary tokens are all there, at the same ids`,
     ];
   }
   return [
@@ -447,7 +450,7 @@ export function identifyVocabulary(
     return {
       family: "unknown",
       relation: "independent",
-      summary: `no reference family matches: an own vocabulary of ${count(vocabSize)} tokens (at most ${percent(share)} of any family's sampled tokens present, in no family's order)`,
+      summary: `no reference family matches: an own vocabulary of ${count(vocabSize)} tokens (at most ${percent(share)} of any family's sampled tokens present)`,
       vocabSize,
       candidates,
       notes: [],

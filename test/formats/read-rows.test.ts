@@ -245,3 +245,30 @@ for (const [folder, file, open] of REAL) {
     },
   );
 }
+
+test("bytesRead counts what the store really read: merged gaps included, nothing else", async () => {
+  const dir = await tempDir();
+  const rows = 64;
+  const cols = 32;
+  const path = await writeBytes(
+    join(dir, "count.safetensors"),
+    encodeSafetensors([
+      { name: "w", dtype: "BF16", shape: [rows, cols], data: new Uint8Array(rows * cols * 2) },
+    ]),
+  );
+  const store = await SafetensorsStore.open([path]);
+  try {
+    const before = store.bytesRead();
+    const wanted = [3, 5, 40, 41];
+    for (const gapBytes of [0, 64, 1 << 20]) {
+      const start = store.bytesRead();
+      await store.readRows("w", wanted, { gapBytes });
+      const runs = planRowRuns(wanted, cols * 2, { gapBytes });
+      const expected = runs.reduce((sum, run) => sum + (run.end - run.first) * cols * 2, 0);
+      assert.equal(store.bytesRead() - start, expected, `gap ${gapBytes}`);
+    }
+    assert.ok(before > 0, "the header read counts too");
+  } finally {
+    await store.close();
+  }
+});

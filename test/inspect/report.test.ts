@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { FormatError } from "../../src/errors.js";
+import { encodeGguf, gguf } from "../../src/formats/gguf/writer.js";
 import { openCanonicalModel } from "../../src/naming/open.js";
 import { buildInspectReport, inspectJson } from "../../src/report/inspect-report.js";
 import { renderInspect } from "../../src/report/inspect-terminal.js";
@@ -55,4 +56,55 @@ test("a broken GGUF is refused with a FormatError naming the file", async () => 
     assert.equal(error.file, garbage);
     return true;
   });
+});
+
+test("inspect of a GGUF shows what gguf-dump users look for: name, context, RoPE, file type, tokenizer model", async () => {
+  const path = join(dir, "facts.gguf");
+  await writeFile(
+    path,
+    encodeGguf({
+      metadata: [
+        ["general.architecture", gguf.str("llama")],
+        ["general.name", gguf.str("Tiny Llama 3.1")],
+        ["general.file_type", gguf.u32(15)],
+        ["llama.context_length", gguf.u32(131072)],
+        ["llama.rope.freq_base", gguf.f32(500000)],
+        ["llama.rope.dimension_count", gguf.u32(128)],
+        ["llama.rope.scaling.type", gguf.str("linear")],
+        ["llama.rope.scaling.factor", gguf.f32(8)],
+        ["llama.rope.scaling.original_context_length", gguf.u32(8192)],
+        ["tokenizer.ggml.model", gguf.str("llama")],
+        ["tokenizer.ggml.tokens", gguf.array("string", ["<unk>", "<s>", "</s>", "▁a"])],
+        ["tokenizer.ggml.scores", gguf.array("float32", new Float32Array([0, 0, 0, -1]))],
+      ],
+    }),
+  );
+  const r = await report(path);
+  assert.deepEqual(r.gguf, {
+    name: "Tiny Llama 3.1",
+    architecture: "llama",
+    contextLength: 131072,
+    rope: {
+      freqBase: 500000,
+      dimensionCount: 128,
+      scalingType: "linear",
+      scalingFactor: 8,
+      originalContextLength: 8192,
+    },
+    fileType: "Q4_K_M",
+    tokenizerModel: "llama",
+    tokenizerPre: undefined,
+  });
+  assert.equal(r.tokenizer.description, "SentencePiece BPE");
+  const lines = renderInspect(r, false).join("\n");
+  assert.match(lines, /name\s+Tiny Llama 3\.1/);
+  assert.match(lines, /context\s+131,072/);
+  assert.match(lines, /rope\s+freq base 500000 · 128 dims · scaling linear ×8 from 8,192/);
+  assert.match(lines, /file type\s+Q4_K_M/);
+  assert.match(lines, /tokenizer\s+gguf SentencePiece BPE, 4 tokens/);
+  // Other formats have no GGUF facts; a byte-level BPE GGUF is not called SentencePiece.
+  assert.equal((await report(fixture("stories260k", "stories260K.bin"))).gguf, undefined);
+  const gpt2 = await report(fixture("vocab", "gpt-2.gguf"));
+  assert.equal(gpt2.tokenizer.description, "byte-level BPE");
+  assert.equal(gpt2.gguf?.tokenizerPre, "gpt-2");
 });

@@ -87,7 +87,7 @@ test(
     await assertSameCanonical(
       shared("real", "makemore", "names-a.pt")!,
       shared("real", "makemore", "names-a-hf")!,
-      69, // every parameter, the position embedding (pos_embed) included
+      69, // wpe is canonical (pos_embed) since the formats branch
     );
   },
 );

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { CompareResult } from "../../src/compare/result.js";
+import { renderCompare } from "../../src/report/compare-terminal.js";
 import { renderCompareHtml } from "../../src/report/html/compare-html.js";
 import { escapeHtml } from "../../src/report/html/escape.js";
 import { niceTicks } from "../../src/report/html/svg-charts.js";
@@ -80,6 +82,19 @@ describe("renderCompareHtml", () => {
     );
     assert.equal(count(page, "<code>b."), 20);
     assert.match(page, /… and 230 more/);
+  });
+
+  it("a verdict the table does not know yet (inconclusive) renders with its reason, grey badge", () => {
+    const base = depthUpscaledResult();
+    const page = renderCompareHtml({
+      ...base,
+      verdict: "inconclusive" as CompareResult["verdict"],
+      reason: "vocabulary-only file: no weights to compare",
+    } as CompareResult);
+    assert.match(page, /<span class="badge v-inconclusive" data-figure="verdict">inconclusive<\/span>/);
+    assert.match(page, /The evidence does not decide/);
+    assert.match(page, /<b>Why:<\/b> vocabulary-only file: no weights to compare/);
+    assert.match(renderCompare({ ...base, reason: "x" } as CompareResult).join("\n"), /^why: x$/m);
   });
 
   it("escapes the five HTML specials", () => {

@@ -192,6 +192,10 @@ export class GgufStore implements TensorStore {
 
   private closed = false;
 
+  bytesRead(): number {
+    return this.sources.reduce((sum, source) => sum + source.bytesRead, 0);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -157,6 +157,10 @@ export class Llama2cStore implements TensorStore {
     return out;
   }
 
+  bytesRead(): number {
+    return this.file.bytesRead;
+  }
+
   async close(): Promise<void> {
     await this.file.close();
   }

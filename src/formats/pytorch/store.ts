@@ -127,6 +127,10 @@ export class PytorchStore implements TensorStore {
     );
   }
 
+  bytesRead(): number {
+    return this.source.bytesRead;
+  }
+
   async close(): Promise<void> {
     await this.source.close();
   }

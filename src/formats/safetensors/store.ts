@@ -118,6 +118,12 @@ export class SafetensorsStore implements TensorStore {
     );
   }
 
+  bytesRead(): number {
+    let sum = 0;
+    for (const handle of this.handles.values()) sum += handle.bytesRead;
+    return sum;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.handles.values()].map((handle) => handle.close()));
   }

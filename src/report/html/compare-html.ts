@@ -32,7 +32,9 @@ export interface CompareHtmlOptions {
   maxTableRows?: number;
 }
 
-export const VERDICT_MEANING: Partial<Record<Verdict, string>> = {
+/** One sentence per verdict; keyed by string so verdicts the engine adds render before this table knows them. */
+export const VERDICT_MEANING: Readonly<Record<Verdict | "inconclusive", string>> &
+  Record<string, string | undefined> = {
   identical: "The two checkpoints hold the same weights, value for value (perhaps in another file format).",
   "same-weights":
     "The two checkpoints hold the same weights, changed only by operations that keep them (renaming, re-layout, quantization, added noise, permutation, rotation, rescaling).",
@@ -41,10 +43,16 @@ export const VERDICT_MEANING: Partial<Record<Verdict, string>> = {
   inconclusive:
     "The evidence does not decide: nothing corresponds between the two models, or the similarity is too weak to call either way.",
   "architecture-only": "Same blueprint, but the weights were trained separately: no weight lineage.",
-  unrelated: "Neither the weights nor the blueprint come from the reference.",
+  unrelated: "Neither the weights nor the blueprint are shared.",
 };
 
 const DEFAULT_MAX_ROWS = 200;
+
+/** Why the verdict is what it is, when the engine says (`reason`, e.g. for `inconclusive`). */
+function reasonOf(result: CompareResult): string | undefined {
+  const reason = (result as { reason?: unknown }).reason;
+  return typeof reason === "string" && reason !== "" ? reason : undefined;
+}
 
 function headline(result: CompareResult): RawHtml {
   const figures = headlineFigures(result);
@@ -55,6 +63,7 @@ function headline(result: CompareResult): RawHtml {
   ${figures.unchanged === null ? "" : html`<div class="figure"><b data-figure="unchangedShare">${figures.unchanged}</b><span>parameters unchanged</span></div>`}
 </div>
 <p>${VERDICT_MEANING[result.verdict] ?? ""}</p>
+${reasonOf(result) === undefined ? "" : html`<p data-figure="reason"><b>Why:</b> ${reasonOf(result)}</p>`}
 ${result.tags.length === 0 ? "" : html`<p>${result.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</p>`}`;
 }
 

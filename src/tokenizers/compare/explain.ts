@@ -1,12 +1,13 @@
 /** The plain-English explanation of a vocabulary comparison. */
+import { formatCount, formatPercent } from "../../report/format.js";
 import { isEditedCopy } from "./relation-rules.js";
 import { ORDER_AGREEMENT_FOR_COMMON_ORIGIN } from "./thresholds.js";
 import type { VocabularyComparison } from "./types.js";
 
-const count = (n: number) => n.toLocaleString("en-US");
+const count = formatCount;
 /** "1 token", "2 tokens" (`plural` defaults to the word plus s). */
 const counted = (n: number, word: string, plural = `${word}s`) => `${count(n)} ${n === 1 ? word : plural}`;
-const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
+const percent = formatPercent;
 const fixed = (value: number | undefined) => (value === undefined ? "n/a" : value.toFixed(3));
 
 function specialDifferences(c: Omit<VocabularyComparison, "explanation">): string {

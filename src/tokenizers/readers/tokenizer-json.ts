@@ -300,6 +300,7 @@ function readAddedTokens(file: string, added: unknown): AddedToken[] {
  * from the declared one, and every model token displaced, is reported in `notes`.
  */
 function placeAddedTokens(
+  file: string,
   table: ModelTable,
   added: readonly AddedToken[],
   notes: string[],
@@ -314,6 +315,8 @@ function placeAddedTokens(
     const known = addedIds.get(token.content) ?? modelIds.get(token.content);
     const id = known ?? nextId++;
     const where = `added_tokens[${index}] ${JSON.stringify(token.content)}`;
+    if (id >= MAX_VOCABULARY_TOKENS)
+      fail(file, `added_tokens[${index}]`, `id ${id} is past ${MAX_VOCABULARY_TOKENS - 1}`);
     if (id !== token.declared) {
       const holder = table.byId.get(token.declared);
       const held = holder === undefined ? "" : ` (the vocabulary's ${JSON.stringify(holder)})`;
@@ -380,7 +383,7 @@ export function parseTokenizerJson(json: unknown, file: string, config?: unknown
   if (!isObject(json)) fail(file, "", "expected a JSON object");
   const table = readModel(file, json.model);
   const notes: string[] = [];
-  const addedKinds = placeAddedTokens(table, readAddedTokens(file, json.added_tokens), notes);
+  const addedKinds = placeAddedTokens(file, table, readAddedTokens(file, json.added_tokens), notes);
   let size = 0;
   for (const id of table.byId.keys()) size = Math.max(size, id + 1);
   if (size === 0) fail(file, "model.vocab", "the vocabulary is empty");
