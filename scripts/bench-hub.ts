@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { compareModels } from "../src/compare/compare-models.js";
 import { emptyTraffic, sharedTraffic } from "../src/hub/traffic.js";
-import { folderFiles, repoOf, type StandInFile, startStandIn } from "../test/hub/stand-in.js";
+import { folderFiles, repoOf, startStandIn } from "../test/hub/stand-in.js";
 import { type ModelShape, PRESETS, parameterCount } from "./bench/blueprint.js";
 import { ModelWriter } from "./bench/generate-model.js";
 import { Generator } from "./bench/generator-wasm.js";
@@ -27,19 +27,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const LLAMA2_TOKENIZER = join(root, "..", "shared", "real", "stories260k", "tokenizer.model");
 const SMALL_TOKENIZER = join(root, "fixtures", "zoo", "base-a", "tokenizer.model");
 
-/** A folder's files for the stand-in: the weights stay on disk, small files are read. */
-async function diskRepo(folder: string): Promise<Record<string, StandInFile>> {
-  const files: Record<string, StandInFile> = folderFiles(folder);
-  const weights = join(folder, "model.safetensors");
-  files["model.safetensors"] = { path: weights, size: (await stat(weights)).size };
-  return files;
-}
-
 function resetTraffic(): void {
   Object.assign(sharedTraffic, emptyTraffic());
 }
 
 const gb = (bytes: number) => (bytes / 1e9).toFixed(3);
+/** Files above this stay on disk in the stand-in (the weights). */
+const ON_DISK_ABOVE = 16 * 1024 * 1024;
 
 async function main() {
   const { values } = parseArgs({
@@ -81,8 +75,8 @@ async function main() {
       noise: { ratio: Number(values.noise), seed: 7 },
     }).write(suspect, tokenizer);
     const hub = await startStandIn({
-      "bench/reference": repoOf(await diskRepo(reference)),
-      "bench/suspect": repoOf(await diskRepo(suspect)),
+      "bench/reference": repoOf(folderFiles(reference, ON_DISK_ABOVE)),
+      "bench/suspect": repoOf(folderFiles(suspect, ON_DISK_ABOVE)),
     });
     stand.close = hub.close;
     const repoBytes = (await stat(join(reference, "model.safetensors"))).size;

@@ -6,34 +6,15 @@
  *   HF_ENDPOINT=http://127.0.0.1:8377 lineage compare zoo/a-sft zoo/base-a
  * Weight files are served from disk. Stops on Ctrl-C.
  */
-import { stat } from "node:fs/promises";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  folderFiles,
-  repoOf,
-  type StandInFile,
-  type StandInRepo,
-  startStandIn,
-} from "../test/hub/stand-in.js";
-
-async function repoFromFolder(folder: string): Promise<StandInRepo> {
-  const files: Record<string, StandInFile> = folderFiles(folder);
-  for (const name of Object.keys(files)) {
-    if (/\.(safetensors|gguf|bin|pt|pth)$/.test(name)) {
-      const path = join(folder, name);
-      files[name] = { path, size: (await stat(path)).size };
-    }
-  }
-  return repoOf(files);
-}
+import { folderFiles, repoOf, type StandInRepo, startStandIn } from "../test/hub/stand-in.js";
 
 const { values, positionals } = parseArgs({ options: { port: { type: "string" } }, allowPositionals: true });
 const repos: Record<string, StandInRepo> = {};
 for (const spec of positionals) {
   const [repo, folder] = spec.split("=");
   if (repo === undefined || folder === undefined) throw new Error(`expected ORG/NAME=FOLDER, got ${spec}`);
-  repos[repo] = await repoFromFolder(folder);
+  repos[repo] = repoOf(folderFiles(folder, 16 * 1024 * 1024));
 }
 const hub = await startStandIn(repos, values.port === undefined ? undefined : Number(values.port));
 process.stdout.write(`HF_ENDPOINT=${hub.endpoint}\n`);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { statSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { hubSettings } from "../../src/hub/hub-settings.js";
 import { emptyTraffic } from "../../src/hub/traffic.js";
 import { openCanonicalModel } from "../../src/naming/open.js";
 import { assertOneLineError, fixture, runLineage } from "../helpers.js";
+import { f32Bytes, stateDictPickle, torchZip } from "../pytorch/build.js";
 import { folderFiles, repoOf, type StandIn, startStandIn } from "./stand-in.js";
 
 const TOKEN = "hf_stand_in_secret_token_1234567890";
@@ -30,6 +32,13 @@ before(async () => {
     "zoo/private-a": repoOf(BASE_A, { token: TOKEN }),
     "zoo/gated-a": repoOf(BASE_A, { token: TOKEN, gated: true }),
     "zoo/quants": repoOf({ ...GGUF, "README.md": new TextEncoder().encode("# quants\n") }),
+    "zoo/torch": repoOf({
+      "pytorch_model.bin": torchZip(
+        stateDictPickle([{ name: "model.embed_tokens.weight", key: "0", numel: 6, shape: [3, 2] }]),
+        { "0": f32Bytes([1, 2, 3, 4, 5, 6]) },
+      ),
+      "config.json": new TextEncoder().encode(JSON.stringify({ model_type: "llama", hidden_size: 2 })),
+    }),
   });
 });
 after(() => hub.close());
@@ -113,7 +122,8 @@ test("a Hub model reads like the local folder: same tensors, tokenizer, config; 
     "no token configured, none sent",
   );
   const fetched = weights.reduce((sum, r) => sum + r.bytes, 0);
-  assert.ok(fetched < BASE_A["model.safetensors"]!.byteLength, `fetched ${fetched}`);
+  const size = statSync(fixture("zoo", "base-a", "model.safetensors")).size;
+  assert.ok(fetched < size, `fetched ${fetched} of ${size}`);
 });
 
 test("a rerun fetches nothing: ranges from lineage's cache, metadata revalidated (304); offline makes no request", async () => {
@@ -341,4 +351,22 @@ test("scattered reads of one file: separate concurrent requests, one consistent 
   await again.close();
   assert.equal(since(mark).length, 0);
   assert.deepEqual(cached, reads);
+});
+
+test("a PyTorch checkpoint on the Hub: zip directory and pickle read through ranges, nothing run", async () => {
+  const model = await openCanonicalModel("zoo/torch", { env: await environment() });
+  assert.equal(model.source.format, "pytorch");
+  assert.deepEqual([...(await model.readRows("embed", [2, 0]))], [5, 6, 1, 2]);
+  await model.close();
+});
+
+test("--revision: applied to Hub ids, a usage error (exit 2) on a local path", async () => {
+  const env = await environment();
+  const run = await runLineage(["inspect", "zoo/a-sft", "--revision", "main", "--json"], env);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal((JSON.parse(run.stdout) as { path: string }).path, "hf://zoo/a-sft@main");
+  assert.match(run.stderr, /^lineage: fetched .* from the Hub \(\d+ requests/m);
+  const local = await runLineage(["inspect", fixture("zoo", "base-a"), "--revision", "v1"], env);
+  assert.equal(local.code, 2);
+  assertOneLineError(local, "--revision applies to Hugging Face Hub models");
 });

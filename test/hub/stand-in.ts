@@ -78,15 +78,22 @@ export function commitOf(files: Record<string, StandInFile>): string {
   return hash.digest("hex");
 }
 
-/** The files of a local folder (top level and one level of subfolders), for a stand-in repository. */
-export function folderFiles(folder: string): Record<string, Uint8Array> {
-  const files: Record<string, Uint8Array> = {};
+/** The files of a local folder (top level and one level of subfolders), for a stand-in repository;
+ * files larger than `onDiskAbove` bytes stay on disk and are served by ranges. */
+export function folderFiles(
+  folder: string,
+  onDiskAbove = Number.POSITIVE_INFINITY,
+): Record<string, StandInFile> {
+  const files: Record<string, StandInFile> = {};
+  const add = (name: string, path: string) => {
+    const size = statSync(path).size;
+    files[name] = size > onDiskAbove ? { path, size } : new Uint8Array(readFileSync(path));
+  };
   for (const name of readdirSync(folder)) {
     const path = join(folder, name);
     if (statSync(path).isDirectory()) {
-      for (const inner of readdirSync(path))
-        files[`${name}/${inner}`] = new Uint8Array(readFileSync(join(path, inner)));
-    } else files[name] = new Uint8Array(readFileSync(path));
+      for (const inner of readdirSync(path)) add(`${name}/${inner}`, join(path, inner));
+    } else add(name, path);
   }
   return files;
 }
