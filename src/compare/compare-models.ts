@@ -153,16 +153,17 @@ async function compareOpen(
     findings.aligned === undefined &&
     findings.direct.length > 0 &&
     findings.direct.every((d) => d.bitEqual === 1);
-  const confirmedIdentical =
+  const fullRead =
     equalOnSample && findings.log10P <= RELATED_LOG10_P && findings.sameStructure
       ? await confirmIdentical(a, b, findings.detail)
-      : false;
+      : undefined;
   const suspectInitialised = await initialised(a);
   const referenceInitialised = await initialised(b);
   const decision = decideVerdict({
     ...findings,
     blueprint,
-    confirmedIdentical,
+    confirmedIdentical: fullRead?.identical ?? false,
+    editedValues: fullRead?.differences,
     renamed: renamed.length,
     suspectExperts,
     referenceExperts,
@@ -218,7 +219,14 @@ async function compareOpen(
       bytesTotal: bytes(suspectModel) + bytes(referenceModel),
     },
   };
-  const context = { blueprint, detail: findings.detail, medianChange: decision.medianChange };
+  const context = {
+    blueprint,
+    detail: findings.detail,
+    medianChange: decision.medianChange,
+    direct: findings.direct,
+    changedVectors: decision.changedVectors,
+    editedValues: fullRead?.differences ?? [],
+  };
   result.evidence = buildEvidence(result, context);
   result.summary = buildSummary(result, context);
   result.timing.seconds = (performance.now() - started) / 1000;

@@ -42,6 +42,9 @@ export interface DirectComparison {
   chance: number;
   relativeError: number;
   correlation: number;
+  /** The residual's mean in standard errors, |mean| · √n / rms: about N(0, 1) for i.i.d. zero-mean
+   * noise, large for a systematic change (a rescaled or retrained norm gain). 0 when nothing differs. */
+  meanShift: number;
   /** Top singular value of the balanced residual over the i.i.d. edge (2-D samples of ≥ 2 rows). */
   structure: number | null;
   /** Which side lies on a quantization grid, if any. */
@@ -74,6 +77,21 @@ export function residualExplained(d: DirectComparison): boolean {
     d.bitEqual === 1 ||
     d.withinRounding >= 0.999 ||
     (d.structure !== null && d.structure <= UNSTRUCTURED_RATIO && d.relativeError < NOISE_CEILING)
+  );
+}
+
+/** Residual mean, in standard errors, above which a vector's change is systematic rather than i.i.d.
+ * noise (4 SD: about 6e-5 of noise draws exceed it). */
+export const SYSTEMATIC_SHIFT = 4;
+
+/** A vector (norm gain, bias) whose residual is rounding, quantization or i.i.d. noise: within rounding
+ * everywhere, or small and centred on zero. A rescaled, offset or retrained gain is not: it changes what
+ * the model computes (a rescale folded into the next matrix is the alignment's business). */
+export function vectorResidualExplained(d: DirectComparison): boolean {
+  return (
+    d.bitEqual === 1 ||
+    d.withinRounding >= 0.999 ||
+    (d.relativeError < NOISE_CEILING && d.meanShift <= SYSTEMATIC_SHIFT)
   );
 }
 
@@ -113,6 +131,7 @@ export function compareValues(
   let within = 0;
   let chance = 0;
   let residualSquares = 0;
+  let residualSum = 0;
   let referenceSquares = 0;
   const residual = new Float32Array(n);
   // Misaligned partner: the same column of the next row (the next value for a vector).
@@ -125,6 +144,7 @@ export function compareValues(
     const j = i + shift < n ? i + shift : i + shift - n;
     if (Math.abs(a[i]! - b[j]!) <= tolerances[j]!) chance++;
     residualSquares += r * r;
+    residualSum += r;
     referenceSquares += b[i]! * b[i]!;
   }
   const rows = Math.floor(n / cols);
@@ -150,6 +170,7 @@ export function compareValues(
     relativeError:
       referenceSquares === 0 ? Math.sqrt(residualSquares) : Math.sqrt(residualSquares / referenceSquares),
     correlation: centredCorrelation(a.subarray(0, n), b.subarray(0, n)),
+    meanShift: residualSquares === 0 ? 0 : Math.abs(residualSum) / Math.sqrt(residualSquares),
     structure,
     quantized,
     gridFromValues: (gridA !== undefined && !gridA.fromDtype) || (gridB !== undefined && !gridB.fromDtype),

@@ -7,8 +7,8 @@
 import { formatLog10PValue as formatLog10P } from "../report/format.js";
 import { indexTest } from "../stats/index-test.js";
 import type { BlueprintComparison } from "./blueprint.js";
-import type { EvidenceDetail } from "./confirm-identical.js";
-import { UNSTRUCTURED_RATIO } from "./direct.js";
+import type { EvidenceDetail, ValueDifference } from "./confirm-identical.js";
+import { type DirectComparison, isMatrixComparison, UNSTRUCTURED_RATIO } from "./direct.js";
 import { type ChangeTag, type CompareResult, type EvidenceItem, pValueFromLog10 } from "./result.js";
 
 const fmt = (x: number) => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(3) : x.toExponential(1));
@@ -35,6 +35,44 @@ function list(words: string[]): string {
 export interface SummaryContext {
   blueprint: BlueprintComparison;
   medianChange: number | null;
+  /** Every direct comparison the verdict read (sampled rows, whole vectors). */
+  direct?: readonly DirectComparison[];
+  /** Vectors changed beyond rounding, quantization or noise (verdict.ts). */
+  changedVectors?: readonly DirectComparison[];
+  /** Values a full read found edited outside the sampled rows. */
+  editedValues?: readonly ValueDifference[];
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Equal within the format's rounding or the quantization step, value for value. */
+const withinRounding = (d: DirectComparison) => d.bitEqual === 1 || d.withinRounding >= 0.999;
+
+/** What changed beyond rounding, in words: systematically changed vectors per component, and values a
+ * full read found edited. Empty when nothing did. */
+export function changedParts(context: SummaryContext): string[] {
+  const parts: string[] = [];
+  const direct = context.direct ?? [];
+  const byComponent = new Map<string, DirectComparison[]>();
+  for (const d of context.changedVectors ?? [])
+    byComponent.set(d.component, [...(byComponent.get(d.component) ?? []), d]);
+  for (const [component, changed] of byComponent) {
+    const of = direct.filter((d) => d.component === component && d.rows * d.cols === d.elements).length;
+    const errors = changed.map((d) => d.relativeError).sort((x, y) => x - y);
+    const what = component === "norms" ? "norm gain" : `${component} vector`;
+    parts.push(
+      `${changed.length} of ${Math.max(of, changed.length)} ${what}${of === 1 ? "" : "s"} changed systematically (e.g. ${changed[0]!.name}; median relative change ${fmt(errors[errors.length >> 1]!)})`,
+    );
+  }
+  const edited = context.editedValues ?? [];
+  if (edited.length > 0) {
+    const values = edited.reduce((sum, d) => sum + d.values, 0);
+    const first = edited[0]!;
+    parts.push(
+      `${plural(values, "value")} in ${plural(edited.length, "tensor")} ${values === 1 ? "differs" : "differ"} (e.g. ${first.name}: ${first.values} of ${first.total}, by up to ${fmt(first.largest)}), found by reading every value`,
+    );
+  }
+  return parts;
 }
 
 export function buildSummary(result: CompareResult, context: SummaryContext): string[] {
@@ -48,16 +86,31 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
       break;
     case "same-weights": {
       const words = result.tags.flatMap((tag) => CHANGE_WORDS[tag] ?? []);
-      lines.push(
-        words.length === 0
-          ? `${s} and ${r} hold the same weights; they differ only in layout.`
-          : `${s} and ${r} hold the same weights; what differs is explained by ${list(words)}.`,
-      );
+      const differing = (context.direct ?? []).filter((d) => !withinRounding(d));
+      if (words.length > 0)
+        lines.push(`${s} and ${r} hold the same weights; what differs is explained by ${list(words)}.`);
+      else if (differing.length === 0)
+        lines.push(`${s} and ${r} hold the same weights; they differ only in layout.`);
+      else
+        lines.push(
+          `${s} and ${r} hold the same weights; ${plural(differing.length, "compared tensor")} ${differing.length === 1 ? "differs" : "differ"} beyond rounding (e.g. ${differing[0]!.name}, relative error ${fmt(differing[0]!.relativeError)}).`,
+        );
       break;
     }
-    case "derived":
-      lines.push(`${s} and ${r} share inherited weights, changed since by training or restructuring.`);
+    case "derived": {
+      const parts = changedParts(context);
+      const matrices = (context.direct ?? []).filter(isMatrixComparison);
+      const matricesKept = matrices.length > 0 && matrices.every(withinRounding);
+      if (parts.length > 0 && matricesKept)
+        lines.push(
+          `${s} and ${r} share inherited weights: every sampled matrix is equal within rounding, but ${list(parts)}.`,
+        );
+      else {
+        lines.push(`${s} and ${r} share inherited weights, changed since by training or restructuring.`);
+        if (parts.length > 0) lines.push(`Also changed: ${list(parts)}.`);
+      }
       break;
+    }
     case "inconclusive":
       lines.push(
         `The evidence does not decide whether ${s} and ${r} share weights: ${result.reason ?? "weak evidence"}.`,

@@ -3,8 +3,8 @@
  * of the same sampled rows decides how much of them (copy or further trained):
  *
  *   p ≤ 1e-6  shared weights: `identical` (everything bit-equal, confirmed by a full read), `same-weights`
- *             (same structure and every matrix's residual explained by rounding, quantization or
- *             i.i.d. noise), else `derived`
+ *             (same structure and every matrix's and vector's residual explained by rounding,
+ *             quantization or i.i.d. noise, and no value the full read found edited), else `derived`
  *   p ≥ 1e-3  no shared weights: `architecture-only` (same blueprint) or `unrelated`
  *   between   `inconclusive` (weak evidence), as when nothing corresponds.
  *
@@ -17,6 +17,7 @@ import {
   residualExplained,
   tokenMatrixKept,
   unchangedShare,
+  vectorResidualExplained,
 } from "./direct.js";
 import type { ChangeTag, ComponentChange, Verdict } from "./result.js";
 import { isQuantizedDtype } from "./rounding.js";
@@ -45,6 +46,9 @@ export interface VerdictInput {
   direct: DirectComparison[];
   /** Every compared tensor bit-equal over its whole length (confirmed by a full read). */
   confirmedIdentical: boolean;
+  /** Tensors a full read (run when every sampled row was bit-equal) found with values that differ:
+   * edits the sample missed, which no rounding explains. */
+  editedValues?: readonly { name: string; values: number; total: number; largest: number }[];
   renamed: number;
   transposed: boolean;
   suspectLayers: number;
@@ -67,6 +71,8 @@ export interface VerdictDecision {
   verdict: Verdict;
   /** Token-indexed matrices (embedding, head) that changed beyond rounding, quantization or noise. */
   changedTokenMatrices: DirectComparison[];
+  /** Vectors (norm gains, biases) changed systematically: beyond rounding, quantization or noise. */
+  changedVectors: DirectComparison[];
   reason: string | undefined;
   tags: ChangeTag[];
   components: ComponentChange[];
@@ -115,7 +121,9 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   const changedTokenMatrices = input.direct.filter(
     (d) => isMatrixComparison(d) && !isMatrix(d) && !tokenMatrixKept(d),
   );
-  const base = { components, unchangedShare: share, medianChange, changedTokenMatrices };
+  const vectors = input.direct.filter((d) => !isMatrixComparison(d));
+  const changedVectors = vectors.filter((d) => !vectorResidualExplained(d));
+  const base = { components, unchangedShare: share, medianChange, changedTokenMatrices, changedVectors };
 
   // Number formats: stored dtypes, and what the values show (a quantization grid on one side only, or
   // float values last rounded to a narrower format than they are stored in).
@@ -157,12 +165,15 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   const explained =
     (input.aligned !== undefined
       ? input.aligned.copy
-      : matrices.length > 0 && matrices.every(residualExplained)) && tokenMatrices.every(tokenMatrixKept);
+      : matrices.length > 0 &&
+        matrices.every(residualExplained) &&
+        changedVectors.length === 0 &&
+        (input.editedValues ?? []).length === 0) && tokenMatrices.every(tokenMatrixKept);
   if (input.sameStructure && vocabularySame && explained) {
     const roundingOnly =
       input.aligned !== undefined
         ? !input.aligned.noised
-        : matrices.every(
+        : [...matrices, ...vectors].every(
             (d) => d.bitEqual === 1 || d.withinRounding >= 0.999 || d.relativeError <= ROUNDING_FLOOR,
           );
     if (!roundingOnly && !tags.has("quantized") && !tags.has("dtype-cast")) tags.add("noised");
