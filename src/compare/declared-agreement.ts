@@ -10,6 +10,9 @@
  *   derived otherwise                              → finetune
  *   identical, same-weights otherwise (a re-stored or disguised copy), inconclusive, architecture-only,
  *   unrelated                                      → none (no base_model_relation describes them)
+ * The card lines are suggested for the model the evidence shows came later (`direction`); when nothing
+ * shows which came first they are conditional ("if SUSPECT was made from REFERENCE"): shared weights
+ * alone never say which model is the base (siblings share a third model's weights).
  * A declared base matches a model when it equals the model's Hub repo id, or its last path part equals
  * the model's folder or file name (case-insensitive): `meta-llama/Llama-2-7b-hf` matches a local folder
  * `Llama-2-7b-hf`.
@@ -30,12 +33,26 @@ export type Agreement =
   /** The compare could not decide. */
   | "unknown";
 
+/** Model-card lines (`base_model`, `base_model_relation`) the measurement supports for one of the two. */
+export interface CardSuggestion {
+  /** Whose model card the lines belong in: the model the evidence shows came later. */
+  model: "suspect" | "reference";
+  base_model: string;
+  base_model_relation: HubRelation;
+  /** The weights do not show which came first: the lines hold only if `model` was made from the other
+   * (and neither may be: siblings share a third model's weights). */
+  conditional: boolean;
+}
+
 export interface DeclaredAgreement {
   /** The measured relation in the Hub's vocabulary, or null when none applies (copies, independent). */
   hubRelation: HubRelation | null;
   agreement: Agreement;
   /** One sentence for the report. */
   statement: string;
+  /** Card lines to write, when the weights are shared, neither declares the other, and a Hub relation
+   * describes them. */
+  card?: CardSuggestion;
   suspect: DeclaredLineage;
   reference: DeclaredLineage;
 }
@@ -66,6 +83,39 @@ function names(declared: DeclaredLineage, other: ModelSource): boolean {
   });
 }
 
+/** The name a model card would give `source` as its base. */
+const cardName = (source: ModelSource) => source.hfCache?.repo ?? displayName(source.path);
+
+/** Card lines for the later model, or conditional lines when no direction was found. */
+export function cardSuggestion(
+  result: Pick<CompareResult, "direction" | "suspect" | "reference">,
+  hubRelation: HubRelation,
+  suspect: ModelSource,
+  reference: ModelSource,
+): CardSuggestion {
+  const suspectLater = result.direction?.earlier !== "suspect";
+  return {
+    model: suspectLater ? "suspect" : "reference",
+    base_model: cardName(suspectLater ? reference : suspect),
+    base_model_relation: hubRelation,
+    conditional: result.direction === null,
+  };
+}
+
+/** The card lines in words, e.g. "in a-sft's model card: base_model: base-a, base_model_relation:
+ * finetune", or "if a-sft was made from base-a, its model card would say: …". */
+export function cardSentence(
+  card: CardSuggestion,
+  result: Pick<CompareResult, "suspect" | "reference">,
+): string {
+  const later = card.model === "suspect" ? result.suspect : result.reference;
+  const earlier = card.model === "suspect" ? result.reference : result.suspect;
+  const lines = `base_model: ${card.base_model}, base_model_relation: ${card.base_model_relation}`;
+  return card.conditional
+    ? `if ${later} was made from ${earlier}, its model card would say: ${lines}; the weights do not show which came first, and both may come from a third model`
+    : `in ${later}'s model card: ${lines}`;
+}
+
 function describe(side: string, declared: DeclaredLineage): string {
   if (declared.source === undefined) return `${side} declares no base model`;
   const relation = declared.relation === undefined ? "" : ` (${declared.relation})`;
@@ -86,6 +136,7 @@ export async function declaredAgreement(
   const both = `${describe("the suspect", s)}; ${describe("the reference", r)}`;
   let agreement: Agreement;
   let statement: string;
+  let card: CardSuggestion | undefined;
   if (result.verdict === "inconclusive") {
     agreement = "unknown";
     statement = `Declared lineage not checked: the weights are inconclusive (${both}).`;
@@ -98,21 +149,31 @@ export async function declaredAgreement(
         declared !== undefined && hubRelation !== null && declared !== hubRelation
           ? `, though the weights look like a ${hubRelation} rather than a ${declared}`
           : "";
-      statement = `${who} as its base, and the weights agree${kind}.`;
+      // The declaration names a direction; evidence of the opposite one is said.
+      const namedLater = sNamesR ? "suspect" : "reference";
+      const against =
+        result.direction !== null && result.direction.earlier === namedLater
+          ? `; but ${result.direction.evidence}, which points to ${namedLater === "suspect" ? result.suspect : result.reference} as the earlier model`
+          : "";
+      statement = `${who} as its base, and the weights agree${kind}${against}.`;
     } else {
       agreement = "contradicted";
       statement = `${who} as its base, but the weights are independent of it: the declaration is not borne out.`;
     }
   } else if (shared) {
     agreement = "undeclared";
-    const card =
-      hubRelation === null
-        ? ""
-        : ` (in a model card: base_model: ${reference.hfCache?.repo ?? displayName(reference.path)}, base_model_relation: ${hubRelation})`;
-    statement = `The weights are shared, but neither model names the other as its base: ${both}${card}.`;
+    card = hubRelation === null ? undefined : cardSuggestion(result, hubRelation, suspect, reference);
+    statement = `The weights are shared, but neither model names the other as its base: ${both}${card === undefined ? "" : ` (${cardSentence(card, result)})`}.`;
   } else {
     agreement = "consistent";
     statement = `Neither model names the other as its base, and the weights are independent: ${both}.`;
   }
-  return { hubRelation, agreement, statement, suspect: s, reference: r };
+  return {
+    hubRelation,
+    agreement,
+    statement,
+    ...(card === undefined ? {} : { card }),
+    suspect: s,
+    reference: r,
+  };
 }

@@ -56,3 +56,62 @@ test("compare checks what the models declare: a true base agrees, a false one is
   assert.equal(silent.declared.agreement, "undeclared");
   assert.match(silent.declared.statement, /base_model: base-a, base_model_relation: finetune/);
 });
+
+interface CardJson extends Json {
+  direction: { earlier: string } | null;
+  declared: Json["declared"] & {
+    card?: { model: string; base_model: string; base_model_relation: string; conditional: boolean };
+  };
+}
+
+test("the suggested card lines follow the report's own direction: the later model's card, or conditional lines when no direction was found", async () => {
+  const [quantized, reversed, undirected] = (await Promise.all([
+    compare(fixture("zoo", "gguf", "base-a-q4_0.gguf"), fixture("zoo", "base-a")),
+    compare(fixture("zoo", "base-a"), fixture("zoo", "gguf", "base-a-q4_0.gguf")),
+    compare(fixture("zoo", "base-a"), fixture("zoo", "a-sft")),
+  ])) as [CardJson, CardJson, CardJson];
+  // The quantized file came later, whichever side it is given on.
+  assert.equal(quantized.direction?.earlier, "reference");
+  assert.deepEqual(quantized.declared.card, {
+    model: "suspect",
+    base_model: "base-a",
+    base_model_relation: "quantized",
+    conditional: false,
+  });
+  assert.match(
+    quantized.declared.statement,
+    /in base-a-q4_0\.gguf's model card: base_model: base-a, base_model_relation: quantized/,
+  );
+  assert.equal(reversed.direction?.earlier, "suspect");
+  assert.deepEqual(reversed.declared.card, {
+    model: "reference",
+    base_model: "base-a",
+    base_model_relation: "quantized",
+    conditional: false,
+  });
+  assert.match(
+    reversed.declared.statement,
+    /in base-a-q4_0\.gguf's model card: base_model: base-a, base_model_relation: quantized/,
+  );
+  assert.doesNotMatch(reversed.declared.statement, /base_model: base-a-q4_0/);
+  // No direction: never a bare base_model line for either model.
+  assert.equal(undirected.direction, null);
+  assert.equal(undirected.declared.card?.conditional, true);
+  assert.match(
+    undirected.declared.statement,
+    /if base-a was made from a-sft, its model card would say: base_model: a-sft, base_model_relation: finetune; the weights do not show which came first/,
+  );
+  assert.doesNotMatch(undirected.declared.statement, /\(in [^ ]+ model card/);
+});
+
+test("a declared base that the evidence of direction contradicts is said so", async () => {
+  const result = await compare(
+    await declaring("base-a", "base-a-q4_0.gguf", "quantized"),
+    fixture("zoo", "gguf", "base-a-q4_0.gguf"),
+  );
+  assert.equal(result.declared.agreement, "agrees");
+  assert.match(
+    result.declared.statement,
+    /The suspect names the reference as its base, and the weights agree; but only base-a-q4_0\.gguf's weights lie on a quantization grid, which points to base-a as the earlier model\./,
+  );
+});
