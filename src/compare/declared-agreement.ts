@@ -24,11 +24,11 @@ import type { CompareResult } from "./result.js";
 export type Agreement =
   /** A model declares the other as its base and the weights show they share weights. */
   | "agrees"
-  /** A model declares the other as its base but the weights are independent. */
+  /** A model declares the other as its base but the weights show no sign of being shared. */
   | "contradicted"
   /** The weights are shared but neither model declares the other (or declares another base). */
   | "undeclared"
-  /** Neither model names the other, and the weights are independent: nothing to contradict. */
+  /** Neither model names the other, and the weights show no sign of being shared: nothing to contradict. */
   | "consistent"
   /** The compare could not decide. */
   | "unknown";
@@ -158,7 +158,7 @@ export async function declaredAgreement(
       statement = `${who} as its base, and the weights agree${kind}${against}.`;
     } else {
       agreement = "contradicted";
-      statement = `${who} as its base, but the weights are independent of it: the declaration is not borne out.`;
+      statement = `${who} as its base, but the weights show no sign of being shared with it (no more similarity than models trained separately show): the weights do not bear the declaration out.`;
     }
   } else if (shared) {
     agreement = "undeclared";
@@ -166,7 +166,7 @@ export async function declaredAgreement(
     statement = `The weights are shared, but neither model names the other as its base: ${both}${card === undefined ? "" : ` (${cardSentence(card, result)})`}.`;
   } else {
     agreement = "consistent";
-    statement = `Neither model names the other as its base, and the weights are independent: ${both}.`;
+    statement = `Neither model names the other as its base, and the weights show no sign of being shared: ${both}.`;
   }
   return {
     hubRelation,

@@ -117,16 +117,21 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
       );
       break;
     case "architecture-only":
-      lines.push(`${s} and ${r} share a blueprint but no weights: they were trained separately.`);
+      // A large p is an absence of evidence, not proof of separate training: say what was measured.
+      lines.push(
+        `${s} and ${r} share a blueprint; their weights show no more similarity than models trained separately do (p = ${p}): no sign of shared weights.`,
+      );
       break;
     case "unrelated":
-      lines.push(`${s} and ${r} differ in blueprint and share no weights.`);
+      lines.push(
+        `${s} and ${r} differ in blueprint, and their weights show no more similarity than models trained separately do (p = ${p}): no sign of shared weights.`,
+      );
       break;
   }
   const t = result.test;
   if (t.name === "index test" && t.sets > 0) {
     lines.push(
-      `${t.matches} of ${t.units} sampled hidden units (${t.sets} unit sets) sit at the same index in both models; about ${t.expected} would if they were trained separately: p = ${p} (index test).`,
+      `${t.matches} of ${t.units} sampled hidden units (${t.sets} unit sets) sit at the same index in both models; about ${t.expected} would if they had been trained separately: p = ${p} (index test).`,
     );
   } else if (t.name === "tensor index test" && t.sets > 0) {
     lines.push(
@@ -151,7 +156,7 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
   const renamed = result.changes.renamedTensors;
   if (renamed.length > 0)
     lines.push(
-      `${renamed.length} tensors carry other names (e.g. ${renamed[0]!.from} → ${renamed[0]!.to}): names say nothing about weights.`,
+      `${plural(renamed.length, "tensor")} carry other names (e.g. ${renamed[0]!.from} → ${renamed[0]!.to}): names say nothing about weights.`,
     );
   return lines;
 }
@@ -188,7 +193,11 @@ export function buildEvidence(result: CompareResult, context: EvidenceContext): 
     value: t.units === 0 ? "none compared" : `${t.matches}/${t.units}`,
     pValue: result.pValue,
     pValueLog10: result.pValueLog10,
-    note: `${t.sets} sets, ${t.expected} expected under the null: ${t.nullHypothesis}`,
+    // The null hypothesis is stated as a hypothesis, never as a finding about these two models.
+    note:
+      t.name === "alignment"
+        ? `a null fitted on ${t.fittedOn ?? 0} independent pairs, under the hypothesis that ${t.nullHypothesis}`
+        : `${plural(t.sets, "set")}; ${t.expected} expected under the hypothesis that ${t.nullHypothesis}`,
   });
   if (detail.kind === "transformer") {
     const e = detail.evidence;
@@ -261,7 +270,7 @@ export function buildEvidence(result: CompareResult, context: EvidenceContext): 
       component: c.component,
       statistic: "unchanged share",
       value: Number(c.unchangedShare.toFixed(4)),
-      note: `${c.tensors} tensors; median relative error ${fmt(c.relativeError)} (equal within rounding or the quantization step, beyond chance agreement)`,
+      note: `share of values equal within rounding or the quantization step, beyond chance agreement; ${plural(c.tensors, "tensor")}, median relative error ${fmt(c.relativeError)}`,
     });
   }
   const direct = detail.evidence.direct.filter((d) => d.structure !== null);

@@ -52,7 +52,10 @@ test("compare checks what the models declare: a true base agrees, a false one is
   assert.equal(false_.verdict, "architecture-only");
   assert.equal(false_.hubRelation, null);
   assert.equal(false_.declared.agreement, "contradicted");
-  assert.match(false_.declared.statement, /names the reference as its base, but the weights are independent/);
+  assert.match(
+    false_.declared.statement,
+    /names the reference as its base, but the weights show no sign of being shared with it/,
+  );
   assert.equal(silent.declared.agreement, "undeclared");
   assert.match(silent.declared.statement, /base_model: base-a, base_model_relation: finetune/);
 });

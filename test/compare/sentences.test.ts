@@ -11,6 +11,8 @@ import { after, test } from "node:test";
 import { compareBlueprints } from "../../src/compare/blueprint.js";
 import { compareModels } from "../../src/compare/compare-models.js";
 import { FormatError } from "../../src/errors.js";
+import { renderCompare } from "../../src/report/compare-terminal.js";
+import { renderCompareHtml } from "../../src/report/html/compare-html.js";
 import { fixture, shared, skipUnlessShared } from "../helpers.js";
 
 const dir = await mkdtemp(join(tmpdir(), "lineage-sentences-"));
@@ -116,4 +118,40 @@ test("models with nothing in common are inconclusive with the reason", async () 
   assert.equal(result.verdict, "inconclusive");
   assert.match(result.reason ?? "", /corresponds/);
   assert.match(result.summary[0]!, /does not decide/);
+});
+
+test("a large p is reported as no sign of shared weights, never as proof of separate training", async () => {
+  const result = await compareModels(fixture("zoo", "b-yi"), fixture("zoo", "base-a"));
+  assert.equal(result.verdict, "architecture-only");
+  assert.equal(
+    result.summary[0],
+    "b-yi and base-a share a blueprint; their weights show no more similarity than models trained separately do (p = 0.900): no sign of shared weights.",
+  );
+  const terminal = renderCompare(result).join("\n");
+  const page = renderCompareHtml(result);
+  for (const text of [result.summary.join(" "), terminal, page]) {
+    assert.doesNotMatch(
+      text,
+      /they were trained separately|share no weights|no weight lineage|(?<!hypothesis that the two models' )weights are independent/,
+    );
+    // Every "trained separately" is a hypothesis ("if they had been", "than models trained separately",
+    // "the hypothesis that the two models were trained separately").
+    assert.doesNotMatch(
+      text,
+      /(?<!if they had been |than models |hypothesis that the two models were )trained separately/,
+    );
+  }
+  assert.match(result.summary.join(" "), /about 9 would if they had been trained separately/);
+  const weights = result.evidence.find((e) => e.component === "weights")!;
+  assert.match(
+    weights.note,
+    /^9 sets; 9 expected under the hypothesis that the two models were trained separately \(/,
+  );
+  // The parenthesis explains the unchanged share, not the error beside it; one tensor is singular.
+  const embedding = result.evidence.find((e) => e.component === "embedding")!;
+  assert.match(
+    embedding.note,
+    /^share of values equal within rounding or the quantization step, beyond chance agreement; 1 tensor, median relative error 1\.\d{3}$/,
+  );
+  assert.doesNotMatch(terminal, /\b1 tensors\b|error [\d.]+ \(equal within rounding/);
 });

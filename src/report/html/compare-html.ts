@@ -42,8 +42,10 @@ export const VERDICT_MEANING: Readonly<Record<Verdict | "inconclusive", string>>
     "The two models share inherited weights, trained further or restructured since (fine-tuning, continued pre-training, a shared initialisation, depth up-scaling, MoE upcycling, vocabulary extension). Which came first is said only where the weights show it.",
   inconclusive:
     "The evidence does not decide: nothing corresponds between the two models, or the similarity is too weak to call either way.",
-  "architecture-only": "Same blueprint, but the weights were trained separately: no weight lineage.",
-  unrelated: "Neither the weights nor the blueprint are shared.",
+  "architecture-only":
+    "Same blueprint; the weights show no more similarity than models trained separately do: no sign of shared weights (an absence of evidence, not proof of separate training).",
+  unrelated:
+    "Different blueprints, and the weights show no more similarity than models trained separately do: no sign of shared weights.",
 };
 
 const DEFAULT_MAX_ROWS = 200;
