@@ -1,9 +1,14 @@
 /**
  * Match two fingerprints with the test `compare` runs: the unit sets restricted to the anchors both
  * fingerprints hold, layers mapped, sets paired, units matched, and the index test over the counts
- * (`unit-matching.ts`, `src/stats/index-test.ts`). Without the weights there are no direct checks, so a
- * relation is `same-weights` only when every matched unit's signature agrees with its twin's to the
- * precision of the stored codes, else `derived`.
+ * (`unit-matching.ts`, `src/stats/index-test.ts`). Without the weights there are no direct checks, so
+ * the relation claims no more than two fingerprints show:
+ *   `same-weights`    twins' signatures agree to the precision of the stored codes, same structure
+ *   `derived`         shared weights and a change two fingerprints do show: layers added or removed,
+ *                     other widths, another token set
+ *   `shares-weights`  shared weights, same structure, signatures that moved: quantization, added noise
+ *                     and fine-tuning all do that (Q4_0 leaves base-a's signatures at 0.997, the zoo's SFT
+ *                     at 0.988), so which one it was is `compare`'s to say, from the weights
  */
 import { seededRandom } from "../stats/rng.js";
 import { MIN_ANCHORS } from "./anchors.js";
@@ -12,7 +17,13 @@ import { testUnitSets } from "./unit-matching.js";
 import type { UnitSet } from "./units.js";
 
 /** What the weight evidence says about the pair. */
-export type Relation = "same-weights" | "derived" | "inconclusive" | "independent" | "unknown";
+export type Relation =
+  | "same-weights"
+  | "shares-weights"
+  | "derived"
+  | "inconclusive"
+  | "independent"
+  | "unknown";
 
 /** log10 p at or below which the weights are shared, at or above which they are not (as compare). */
 const RELATED_LOG10_P = -6;
@@ -98,7 +109,8 @@ function sameBlueprint(s: ModelFingerprint, r: ModelFingerprint): boolean {
     a.numLayers === b.numLayers &&
     a.numHeads === b.numHeads &&
     a.numKvHeads === b.numKvHeads &&
-    a.intermediateSize === b.intermediateSize
+    a.intermediateSize === b.intermediateSize &&
+    (a.numExperts ?? 0) === (b.numExperts ?? 0)
   );
 }
 
@@ -162,11 +174,16 @@ export function matchFingerprints(
     layerMatches.reduce((sum, m) => sum + m.meanSame * m.indices.length, 0) / Math.max(1, layerUnits);
   // Same weights only with the same structure: a layer added or removed is a change of the model.
   const copyLike = similarity >= SAME_WEIGHTS_SIMILARITY && base.sameBlueprint && !layerMap.searched;
+  // A change the fingerprints themselves show: the structure (depth, widths) or the token set.
+  const restructured =
+    !base.sameBlueprint || layerMap.searched || (tokenizer !== null && !tokenizer.sameTokenSet);
   const relation: Relation =
     test.log10P <= RELATED_LOG10_P
       ? copyLike
         ? "same-weights"
-        : "derived"
+        : restructured
+          ? "derived"
+          : "shares-weights"
       : test.log10P >= INDEPENDENT_LOG10_P
         ? "independent"
         : "inconclusive";

@@ -21,6 +21,7 @@ export interface LibraryMatch {
 
 const RELATION_RANK: Record<Relation, number> = {
   "same-weights": 0,
+  "shares-weights": 1,
   derived: 1,
   inconclusive: 2,
   independent: 3,

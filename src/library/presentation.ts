@@ -36,23 +36,58 @@ export function listLines(
 
 function relationText(match: LibraryMatch): string {
   if (match.relation === "independent" && match.match.sameBlueprint) return "independent (same blueprint)";
+  if (match.relation === "shares-weights") return "shares weights (run compare for how)";
   return match.relation;
 }
 
-const pText = (m: LibraryMatch) => formatPValue(m.pValue, P_DISPLAY_FLOOR, m.pValueLog10);
+/** No test ran for `unknown` rows: no p-value to show. */
+const pText = (m: LibraryMatch) =>
+  m.relation === "unknown" ? "—" : formatPValue(m.pValue, P_DISPLAY_FLOOR, m.pValueLog10);
+
+/** A layer mapping means something only where weights are shared (independent models map anywhere). */
+const mapped = (m: LibraryMatch) =>
+  m.relation === "same-weights" || m.relation === "shares-weights" || m.relation === "derived";
+
+/** The permuted-copy hint for entries of the same blueprint where the index test sees nothing: stored
+ * fingerprints keep units at fixed indices, so a copy whose hidden units were permuted looks independent
+ * here; `compare` reads both models and searches for permuted and rotated copies. */
+function permutedHint(suspect: string, matches: readonly LibraryMatch[]): string[] {
+  const candidates = matches.filter((m) => m.relation === "independent" && m.match.sameBlueprint);
+  if (candidates.length === 0) return [];
+  const first = candidates[0]!;
+  return [
+    "",
+    `Same blueprint, no same-index evidence: ${candidates
+      .slice(0, 3)
+      .map((m) => printable(m.name))
+      .join(
+        ", ",
+      )}${candidates.length > 3 ? ", …" : ""}. library match compares hidden units at their own index and does not see through permuted hidden units;`,
+    `to rule out a permuted copy, run compare against the candidate, e.g. \`lineage compare ${printable(suspect)} ${printable(first.sourcePath)}\`.`,
+  ];
+}
 
 /**
  * The one-sentence answer. Shared weights are said without a direction (which came first is not in
  * two fingerprints); "no stored model shares its weights" is said only of entries that could be
  * compared: entries without shared anchors (relation `unknown`) are named as not compared.
  */
-function matchHeadline(suspect: string, matches: readonly LibraryMatch[]): string {
+function matchHeadline(suspect: string, matches: readonly LibraryMatch[], suspectPath: string): string {
   const best = matches[0]!;
   const who = printable(suspect);
-  if (best.relation === "same-weights" || best.relation === "derived") {
+  if (mapped(best)) {
     const how =
-      best.relation === "same-weights" ? "holds the same weights as" : "shares inherited weights with";
-    return `${who} ${how} ${printable(best.name)} (${formatCount(best.match.matches)} of ${formatCount(best.match.units)} sampled hidden units at the same index, p = ${pText(best)}).`;
+      best.relation === "same-weights"
+        ? "holds the same weights as"
+        : best.relation === "derived"
+          ? "shares inherited weights, restructured since, with"
+          : "shares weights with";
+    const figures = `${formatCount(best.match.matches)} of ${formatCount(best.match.units)} sampled hidden units at the same index, p = ${pText(best)}`;
+    const more =
+      best.relation === "shares-weights"
+        ? `: a copy, a quantized or noised copy and a fine-tune all look like this in stored fingerprints; run \`lineage compare ${printable(suspectPath)} ${printable(best.sourcePath)}\` for how`
+        : "";
+    return `${who} ${how} ${printable(best.name)} (${figures})${more}.`;
   }
   const compared = matches.filter((m) => m.relation === "independent" || m.relation === "inconclusive");
   const unknown = matches.filter((m) => m.relation === "unknown").map((m) => printable(m.name));
@@ -63,10 +98,15 @@ function matchHeadline(suspect: string, matches: readonly LibraryMatch[]): strin
   if (compared.length === 0) return `${who}: nothing could be compared.${notCompared}`;
   const weak = compared.filter((m) => m.relation === "inconclusive").map((m) => printable(m.name));
   const weakText = weak.length === 0 ? "" : ` The evidence is too weak to decide for ${weak.join(", ")}.`;
-  return `${who}: none of the ${compared.length} stored model(s) compared shares its weights.${weakText}${notCompared}`;
+  return `${who}: none of the ${compared.length} stored model${compared.length === 1 ? "" : "s"} compared shows shared weights at the same hidden-unit index.${weakText}${notCompared}`;
 }
 
-export function matchLines(suspect: string, matches: readonly LibraryMatch[]): string[] {
+/** `suspectPath`: the suspect as given on the command line, for the `compare` commands suggested. */
+export function matchLines(
+  suspect: string,
+  matches: readonly LibraryMatch[],
+  suspectPath: string = suspect,
+): string[] {
   if (matches.length === 0) return ["The library is empty: nothing to match against."];
   const rows = pad([
     ["NAME", "RELATION", "P", "SAME-INDEX", "SIMILARITY", "ANCHORS", "LAYERS"],
@@ -77,16 +117,17 @@ export function matchLines(suspect: string, matches: readonly LibraryMatch[]): s
       m.match.units === 0 ? "—" : `${m.match.matches}/${m.match.units}`,
       formatSimilarity(m.match.similarity),
       String(m.match.sharedAnchors),
-      m.match.layers.map((l) => l.referenceLayer).join(",") || "—",
+      (mapped(m) && m.match.layers.map((l) => l.referenceLayer).join(",")) || "—",
     ]),
   ]);
   return [
-    matchHeadline(suspect, matches),
+    matchHeadline(suspect, matches, suspectPath),
     "",
     ...rows,
     "",
     "P: the index test, as in compare: sampled hidden units at their own index, against models trained separately",
     "(about one per unit set by chance). SIMILARITY: signature correlation of same-index units (1 = same weights).",
+    ...permutedHint(suspectPath, matches),
   ];
 }
 
@@ -98,14 +139,15 @@ export function matchJson(suspect: string, matches: readonly LibraryMatch[]): un
       family: m.family,
       sourcePath: m.sourcePath,
       relation: m.relation,
-      pValue: m.pValue,
-      pValueLog10: m.pValueLog10,
+      // No test ran for `unknown`: no p-value, rather than a p of 1.
+      pValue: m.relation === "unknown" ? null : m.pValue,
+      pValueLog10: m.relation === "unknown" ? null : m.pValueLog10,
       sameIndexMatches: m.match.matches,
       unitsCompared: m.match.units,
       unitSets: m.match.sets,
       similarity: m.match.similarity,
       sharedAnchors: m.match.sharedAnchors,
-      layerMapping: m.match.layers,
+      layerMapping: mapped(m) ? m.match.layers : [],
       sameBlueprint: m.match.sameBlueprint,
       tokenizer: m.match.tokenizer,
       notes: m.match.notes,

@@ -38,7 +38,7 @@ describe("lineage library (command line, on the committed zoo fixtures)", () => 
     assert.deepEqual(
       ranked.map((m: { name: string; relation: string }) => [m.name, m.relation]),
       [
-        ["base-a", "derived"],
+        ["base-a", "shares-weights"],
         ["B", "independent"],
       ],
     );

@@ -149,7 +149,7 @@ describe("fingerprint library", () => {
     assert.deepEqual(
       ranked.map((m) => [m.name, m.relation]),
       [
-        ["base", "derived"],
+        ["base", "shares-weights"],
         ["other", "independent"],
       ],
     );
