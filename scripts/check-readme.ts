@@ -10,8 +10,9 @@
  * Tolerated differences, and only these: timings (`1.59 s`), dates (`2026-11-28`), the absolute path
  * of the folder holding the repo (shown as `..`) and temporary folders (`/tmp/x/`). Output files a
  * command names bare (`zoo-bases.json`) are written to a temporary folder and shown bare. Commands run from the repo root through tsx, colours
- * off, with a fresh library file for the whole README; blocks naming `../shared` are skipped when that
- * folder is absent.
+ * off, with a fresh library file for the whole README; commands naming `../shared` are skipped when that
+ * folder is absent, and so are the other `library` commands of their block (a `library list` would read
+ * a library the skipped ones never filled).
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -27,6 +28,8 @@ const isEllipsis = (line: string) => line.trim() === "…" || line.trim() === ".
 interface Segment {
   /** Index of the `$ lineage` line in the file's lines. */
   line: number;
+  /** Index of the line opening the fenced block the segment is in. */
+  block: number;
   args: string[];
   /** Index range of the quoted output lines: [start, end). */
   start: number;
@@ -47,12 +50,14 @@ export function splitArgs(text: string): string[] {
 export function findSegments(lines: readonly string[]): Segment[] {
   const segments: Segment[] = [];
   let inBlock = false;
+  let block = -1;
   let current: Segment | undefined;
   lines.forEach((line, index) => {
     if (/^```/.test(line)) {
       if (current !== undefined) segments.push({ ...current, end: index });
       current = undefined;
       inBlock = !inBlock;
+      if (inBlock) block = index;
       return;
     }
     if (!inBlock) return;
@@ -62,10 +67,22 @@ export function findSegments(lines: readonly string[]): Segment[] {
       current =
         command === null
           ? undefined
-          : { line: index, args: splitArgs(command[1]!), start: index + 1, end: -1 };
+          : { line: index, block, args: splitArgs(command[1]!), start: index + 1, end: -1 };
     }
   });
   return segments;
+}
+
+const namesShared = (segment: Segment) => segment.args.some((arg) => arg.startsWith("../shared"));
+const isLibrary = (segment: Segment) => segment.args[0] === "library";
+
+/**
+ * Segments to skip when `../shared` is absent: those naming it, and every `library` command of a block
+ * where a `library` command names it (they read the library the skipped ones would have filled).
+ */
+export function needsShared(segments: readonly Segment[]): Set<Segment> {
+  const blocks = new Set(segments.filter((s) => isLibrary(s) && namesShared(s)).map((s) => s.block));
+  return new Set(segments.filter((s) => namesShared(s) || (isLibrary(s) && blocks.has(s.block))));
 }
 
 /** What may differ between runs: timings, dates, and where the repo lives. */
@@ -148,12 +165,10 @@ export async function checkFile(
   let checked = 0;
   let skipped = 0;
   const replacements: { segment: Segment; lines: string[] }[] = [];
+  const skip = existsSync(join(root, "..", "shared")) ? new Set<Segment>() : needsShared(segments);
   try {
     for (const segment of segments) {
-      if (
-        segment.args.some((arg) => arg.startsWith("../shared")) &&
-        !existsSync(join(root, "..", "shared"))
-      ) {
+      if (skip.has(segment)) {
         skipped++;
         continue;
       }
