@@ -1,8 +1,9 @@
 /**
  * The README's quoted outputs, checked against what the commands print today (issue 12).
  *
- *   npm run readme:check            run every quoted command, report the outputs that differ (exit 1)
- *   npm run readme:write            rewrite the quoted outputs from real runs
+ *   npm run readme:check [FILE...]  run every quoted command of README.md and docs/*.md (or of FILE),
+ *                                   report the outputs that differ (exit 1)
+ *   npm run readme:write [FILE...]  rewrite the quoted outputs from real runs
  *
  * A quoted command is a line `$ lineage ARGS` inside a fenced block; its output is every following line
  * up to the next `$ ` line or the end of the block. A line holding only `…` (or `...`) stands for any number of
@@ -16,7 +17,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -206,11 +207,17 @@ export async function checkFile(
   return { checked, differ, skipped };
 }
 
+/** README.md and every Markdown file of docs/: the files whose quoted outputs users copy. */
+async function defaultFiles(): Promise<string[]> {
+  const docs = (await readdir(join(root, "docs"))).filter((name) => name.endsWith(".md")).sort();
+  return [join(root, "README.md"), ...docs.map((name) => join(root, "docs", name))];
+}
+
 async function main(): Promise<void> {
   const write = process.argv.includes("--write");
   const files = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
   let failed = 0;
-  for (const file of files.length > 0 ? files : [join(root, "README.md")]) {
+  for (const file of files.length > 0 ? files : await defaultFiles()) {
     const { checked, differ, skipped } = await checkFile(file, write);
     for (const line of differ) process.stdout.write(`${write ? "rewrote" : "differs"}: ${line}\n`);
     process.stdout.write(
