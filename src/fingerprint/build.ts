@@ -64,7 +64,7 @@ export async function buildFingerprint(
   };
   const embed = view.tensor("embed");
   if (embed === undefined || embed.shape.length !== 2) {
-    notes.push("no token embedding: no anchors, so no unit signatures");
+    notes.push("no token embedding tensor: no anchors, so no unit signatures");
     return fingerprint;
   }
   if (vocabulary === undefined)
