@@ -145,7 +145,7 @@ export function registerLibrary(program: Command): void {
       requireWeightEvidence(readings[0]!, model, "nothing to match");
       const matches = matchLibrary(readings, entries);
       if (options.json) printJson(matchJson(model, matches));
-      else printLines(matchLines(displayName(model), matches, model));
+      else printLines(matchLines(displayName(model), matches, model, process.cwd()));
     });
 
   library

@@ -1,4 +1,5 @@
 /** What `lineage library list|match` print: plain rows for the terminal and a JSON shape for `--json`. */
+import { relative } from "node:path";
 import type { ModelFingerprint } from "../fingerprint/model-fingerprint.js";
 import { formatCount, formatPValue, formatSimilarity, P_DISPLAY_FLOOR } from "../report/format.js";
 import type { LibraryEntryInfo } from "./library.js";
@@ -68,6 +69,22 @@ function permutedHint(suspect: string, matches: readonly LibraryMatch[]): string
 }
 
 /**
+ * The `LAYERS` cell: for each suspect layer in order, the reference layer mapped to it (`0,1,2,1,2,3`:
+ * depth up-scaling). A shallower suspect has each reference layer mapped to one of its layers, so a
+ * suspect layer may hold several (`0+1`) or none (`-`); the cell is never a list of reference layers
+ * that reads as one per suspect layer.
+ */
+export function layersText(match: Pick<LibraryMatch["match"], "layers" | "suspectDepth">): string {
+  const { layers } = match;
+  if (layers.length === 0) return "—";
+  const depth = Math.max(match.suspectDepth, ...layers.map((l) => l.suspectLayer + 1));
+  return Array.from({ length: depth }, (_, layer) => {
+    const references = layers.filter((l) => l.suspectLayer === layer).map((l) => l.referenceLayer);
+    return references.length === 0 ? "-" : [...new Set(references)].sort((a, b) => a - b).join("+");
+  }).join(",");
+}
+
+/**
  * The one-sentence answer. Shared weights are said without a direction (which came first is not in
  * two fingerprints); "no stored model shares its weights" is said only of entries that could be
  * compared: entries without shared anchors (relation `unknown`) are named as not compared.
@@ -85,7 +102,7 @@ function matchHeadline(suspect: string, matches: readonly LibraryMatch[], suspec
     const figures = `${formatCount(best.match.matches)} of ${formatCount(best.match.units)} sampled hidden units at the same index, p = ${pText(best)}`;
     const more =
       best.relation === "shares-weights"
-        ? `: a copy, a quantized or noised copy and a fine-tune all look like this in stored fingerprints; run \`lineage compare ${printable(suspectPath)} ${printable(best.sourcePath)}\` for how`
+        ? `: a quantized or noised copy and a fine-tune all look like this in stored fingerprints; run \`lineage compare ${printable(suspectPath)} ${printable(best.sourcePath)}\` for how`
         : "";
     return `${who} ${how} ${printable(best.name)} (${figures})${more}.`;
   }
@@ -101,12 +118,25 @@ function matchHeadline(suspect: string, matches: readonly LibraryMatch[], suspec
   return `${who}: none of the ${compared.length} stored model${compared.length === 1 ? "" : "s"} compared shows shared weights at the same hidden-unit index.${weakText}${notCompared}`;
 }
 
-/** `suspectPath`: the suspect as given on the command line, for the `compare` commands suggested. */
+/** `suspectPath`: the suspect as given on the command line, for the `compare` commands suggested;
+ * `cwd`: stored source paths in those commands are shown relative to it when that is shorter. */
 export function matchLines(
   suspect: string,
   matches: readonly LibraryMatch[],
   suspectPath: string = suspect,
+  cwd?: string,
 ): string[] {
+  const shown =
+    cwd === undefined
+      ? matches
+      : matches.map((m) => {
+          const near = relative(cwd, m.sourcePath);
+          return near.length < m.sourcePath.length ? { ...m, sourcePath: near } : m;
+        });
+  return matchText(suspect, shown, suspectPath);
+}
+
+function matchText(suspect: string, matches: readonly LibraryMatch[], suspectPath: string): string[] {
   if (matches.length === 0) return ["The library is empty: nothing to match against."];
   const rows = pad([
     ["NAME", "RELATION", "P", "SAME-INDEX", "SIMILARITY", "ANCHORS", "LAYERS"],
@@ -117,7 +147,7 @@ export function matchLines(
       m.match.units === 0 ? "—" : `${m.match.matches}/${m.match.units}`,
       formatSimilarity(m.match.similarity),
       String(m.match.sharedAnchors),
-      (mapped(m) && m.match.layers.map((l) => l.referenceLayer).join(",")) || "—",
+      mapped(m) ? layersText(m.match) : "—",
     ]),
   ]);
   return [

@@ -8,7 +8,7 @@ import { buildFingerprint } from "../../src/fingerprint/build.js";
 import { fingerprintModel } from "../../src/fingerprint/from-path.js";
 import { FingerprintLibrary } from "../../src/library/library.js";
 import { matchLibrary } from "../../src/library/match.js";
-import { listLines, matchJson, matchLines, printable } from "../../src/library/presentation.js";
+import { layersText, listLines, matchJson, matchLines, printable } from "../../src/library/presentation.js";
 import { makeVariant } from "../../src/transform/make-variant.js";
 import { fixture } from "../helpers.js";
 import { asCanonical, randomModel, rotated } from "./synthetic-model.js";
@@ -53,6 +53,36 @@ describe("library terminal output", () => {
     assert.deepEqual(listLines([]), ["The library is empty. Add a model with `lineage library add MODEL`."]);
     assert.equal(printable("a\u0007b"), "a\ufffdb");
     library.close();
+  });
+
+  it("prints the layer map per suspect layer, also when the suspect is shallower", () => {
+    const pairs = (map: [number, number][]) =>
+      map.map(([suspectLayer, referenceLayer]) => ({ suspectLayer, referenceLayer, sameIndexShare: 0 }));
+    const identity = pairs([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
+    assert.equal(layersText({ layers: identity, suspectDepth: 3 }), "0,1,2");
+    const upScaled = pairs([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [3, 1],
+      [4, 2],
+      [5, 3],
+    ]);
+    assert.equal(layersText({ layers: upScaled, suspectDepth: 6 }), "0,1,2,1,2,3");
+    // A 3-layer suspect against a 4-layer reference: the map lists reference layers, two of them on
+    // suspect layer 1, none on suspect layer 2 (the old cell read "0,1,2,3" here).
+    const shallower = pairs([
+      [0, 0],
+      [1, 1],
+      [1, 2],
+      [0, 3],
+    ]);
+    assert.equal(layersText({ layers: shallower, suspectDepth: 3 }), "0+3,1+2,-");
+    assert.equal(layersText({ layers: [], suspectDepth: 0 }), "—");
   });
 });
 
@@ -132,6 +162,7 @@ describe("library match claims no more than stored fingerprints show", () => {
         similarity: 0,
         sharedAnchors: 3,
         layers: [],
+        suspectDepth: 0,
         tokenizer: null,
         sameBlueprint: false,
         notes: ["only 3 anchor tokens shared: nothing to compare"],
