@@ -107,7 +107,7 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
         );
       else {
         lines.push(`${s} and ${r} share inherited weights, changed since by training or restructuring.`);
-        if (parts.length > 0) lines.push(`Also changed: ${list(parts)}.`);
+        if (parts.length > 0) lines.push(`Beyond the layer matrices, ${list(parts)}.`);
       }
       break;
     }
