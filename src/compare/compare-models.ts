@@ -22,11 +22,12 @@ import { seededRandom } from "../stats/rng.js";
 import { compareBlueprints } from "./blueprint.js";
 import { confirmIdentical } from "./confirm-identical.js";
 import { declaredAgreement } from "./declared-agreement.js";
-import { inferDirection, looksInitialised } from "./direction.js";
+import { inferDirection } from "./direction.js";
 import { tensorFindings, transformerFindings } from "./findings.js";
 import { matchUnrecognised } from "./match-unrecognised.js";
 import { type CompareResult, pValueFromLog10 } from "./result.js";
 import { buildEvidence, buildSummary } from "./summary.js";
+import { looksUntrained } from "./untrained.js";
 import { decideVerdict, RELATED_LOG10_P, ROUNDING_FLOOR } from "./verdict.js";
 
 export interface CompareOptions extends ProgressOptions {
@@ -63,15 +64,6 @@ function layoutsDiffer(suspect: CanonicalModel, reference: CanonicalModel): bool
     model.tensors.filter((t) => t.layer !== undefined && t.transforms.some((x) => x.kind === "transpose"))
       .length > 0;
   return transposed(suspect) !== transposed(reference);
-}
-
-async function initialised(view: ModelView): Promise<boolean> {
-  const vectors = new Map<string, Float32Array>();
-  for (const tensor of view.model.tensors) {
-    if (tensor.shape.length !== 1 || !/norm(\.bias)?$/.test(tensor.canonical)) continue;
-    vectors.set(tensor.canonical, await view.model.read(tensor.canonical));
-  }
-  return looksInitialised(vectors);
 }
 
 /** A file without weights is refused with the reason, never called independent of anything. */
@@ -157,8 +149,10 @@ async function compareOpen(
     equalOnSample && findings.log10P <= RELATED_LOG10_P && findings.sameStructure
       ? await confirmIdentical(a, b, findings.detail)
       : false;
-  const suspectInitialised = await initialised(a);
-  const referenceInitialised = await initialised(b);
+  // A rotated or rescaled copy folds its norm gains into the matrices: unit norms there say nothing.
+  const folded = findings.aligned !== undefined && (findings.aligned.rotated || findings.aligned.rescaled);
+  const suspectInitialised = !folded && (await looksUntrained(suspectModel));
+  const referenceInitialised = !folded && (await looksUntrained(referenceModel));
   const decision = decideVerdict({
     ...findings,
     blueprint,
@@ -183,7 +177,14 @@ async function compareOpen(
       );
   const direction = related
     ? inferDirection(
-        { ...findings, suspectExperts, referenceExperts, suspectInitialised, referenceInitialised },
+        {
+          ...findings,
+          suspectExperts,
+          referenceExperts,
+          sameWeights: decision.verdict === "same-weights",
+          suspectInitialised,
+          referenceInitialised,
+        },
         suspect,
         reference,
       )

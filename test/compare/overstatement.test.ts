@@ -1,0 +1,112 @@
+/**
+ * Outputs that must not state more than the evidence (docs/compare.md, "Known faults" as found by a
+ * reviewer with real runs): direction, blueprint, p-values without a test, pairing by value, labels.
+ * Inputs are built here from fixtures with the project's transforms (src/transform).
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { compareModels } from "../../src/compare/compare-models.js";
+import { looksLikeInitMatrix, looksUntrained } from "../../src/compare/untrained.js";
+import { openCanonicalModel } from "../../src/naming/open.js";
+import { seededRandom } from "../../src/stats/rng.js";
+import { makeVariant } from "../../src/transform/make-variant.js";
+import { fixture, shared, skipUnlessShared } from "../helpers.js";
+
+const dir = await mkdtemp(join(tmpdir(), "lineage-overstatement-"));
+after(() => rm(dir, { recursive: true, force: true }));
+
+const stories = fixture("stories260k", "stories260K.bin");
+
+async function variant(kinds: string[], seed = 4): Promise<string> {
+  const out = join(dir, `${kinds.join("+")}-${seed}.bin`);
+  await makeVariant(stories, kinds, out, { seed });
+  return out;
+}
+
+function gaussian(rows: number, columns: number, seed: number, scale = 0.02): Float32Array {
+  const random = seededRandom(seed);
+  return Float32Array.from({ length: rows * columns }, () => {
+    const u = Math.max(random(), 1e-12);
+    return scale * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+  });
+}
+
+test("a rotated copy (norm gains folded into the matrices) is not called an untrained initialisation", async () => {
+  const rotated = await variant(["rotate"]);
+  const result = await compareModels(rotated, stories);
+  assert.equal(result.verdict, "same-weights");
+  assert.ok(result.tags.includes("rotated"));
+  assert.equal(result.direction, null, `direction claimed: ${result.direction?.evidence}`);
+  assert.doesNotMatch(result.summary.join(" "), /untrained|, so \S+ came first/);
+  assert.ok(!result.tags.includes("shared-initialization"));
+});
+
+test("norms folded into the matrices (no rotation) give no untrained side and no shared initialisation", async () => {
+  const folded = await variant(["fold-norms"]);
+  const result = await compareModels(folded, stories);
+  assert.ok(result.pValueLog10 <= -6, `p = 1e${result.pValueLog10}`);
+  assert.equal(result.direction, null, `direction claimed: ${result.direction?.evidence}`);
+  assert.ok(!result.tags.includes("shared-initialization"), `tags ${result.tags}`);
+});
+
+test("untrained = unit norms and i.i.d. layer matrices: a trained model with folded norms is not", async () => {
+  const rotated = await openCanonicalModel(await variant(["rotate"], 5));
+  const folded = await openCanonicalModel(await variant(["fold-norms"], 5));
+  const trained = await openCanonicalModel(stories);
+  try {
+    assert.equal(await looksUntrained(rotated), false);
+    assert.equal(await looksUntrained(folded), false);
+    assert.equal(await looksUntrained(trained), false); // trained norms
+  } finally {
+    await Promise.all([rotated.close(), folded.close(), trained.close()]);
+  }
+  // Matrices alone: an i.i.d. draw is an initialisation; the same draw with folded gains, or a trained
+  // stories260K matrix, is not.
+  assert.equal(looksLikeInitMatrix(gaussian(256, 64, 1), 256, 64), true);
+  assert.equal(looksLikeInitMatrix(new Float32Array(64 * 64), 64, 64), true);
+  const gains = Float32Array.from({ length: 64 }, (_, c) => 0.3 + (1.7 * c) / 63);
+  const scaled = gaussian(256, 64, 2).map((v, i) => v * gains[i % 64]!);
+  assert.equal(looksLikeInitMatrix(scaled, 256, 64), false);
+  const model = await openCanonicalModel(stories);
+  try {
+    const q = model.get("layers.0.attn.q")!;
+    const values = await model.read("layers.0.attn.q");
+    assert.equal(looksLikeInitMatrix(values, q.shape[0]!, q.shape[1]!), false);
+  } finally {
+    await model.close();
+  }
+});
+
+test(
+  "a real untrained initialisation is still recognised (makemore init-seed3407), its trained model is not",
+  skipUnlessShared("real", "makemore", "init-seed3407-hf"),
+  async () => {
+    for (const [name, expected] of [
+      ["init-seed3407-hf", true],
+      ["names-a-hf", false],
+    ] as const) {
+      const model = await openCanonicalModel(shared("real", "makemore", name)!);
+      try {
+        assert.equal(await looksUntrained(model), expected, name);
+      } finally {
+        await model.close();
+      }
+    }
+  },
+);
+
+test("a quantization grid on one side gives order only for a quantized copy, never for a derived pair", async () => {
+  // a-sft was fine-tuned from base-a; base-a was quantized (Q4_0) afterwards, so only it lies on a grid.
+  const quantizedBase = fixture("zoo", "gguf", "base-a-q4_0.gguf");
+  const derived = await compareModels(fixture("zoo", "a-sft"), quantizedBase);
+  assert.equal(derived.verdict, "derived");
+  assert.equal(derived.direction, null, `direction claimed: ${derived.direction?.evidence}`);
+  // The quantized copy of the same weights: the quantized side was made from the other.
+  const copy = await compareModels(quantizedBase, fixture("zoo", "base-a"));
+  assert.equal(copy.verdict, "same-weights");
+  assert.equal(copy.direction?.earlier, "reference");
+  assert.match(copy.direction!.evidence, /quantization grid/);
+});
