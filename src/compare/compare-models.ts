@@ -25,7 +25,7 @@ import { declaredAgreement } from "./declared-agreement.js";
 import { inferDirection } from "./direction.js";
 import { tensorFindings, transformerFindings } from "./findings.js";
 import { matchUnrecognised } from "./match-unrecognised.js";
-import { type CompareResult, pValueFromLog10 } from "./result.js";
+import { type CompareResult, pValueFromLog10, type TestSummary } from "./result.js";
 import { buildEvidence, buildSummary } from "./summary.js";
 import { looksUntrained } from "./untrained.js";
 import { decideVerdict, RELATED_LOG10_P, ROUNDING_FLOOR } from "./verdict.js";
@@ -64,6 +64,18 @@ function layoutsDiffer(suspect: CanonicalModel, reference: CanonicalModel): bool
     model.tensors.filter((t) => t.layer !== undefined && t.transforms.some((x) => x.kind === "transpose"))
       .length > 0;
   return transposed(suspect) !== transposed(reference);
+}
+
+/** The test summary when nothing could be tested: why, in place of a null hypothesis. */
+function noTest(why: string | undefined): TestSummary {
+  return {
+    name: "none",
+    nullHypothesis: `no test ran: ${why ?? "nothing corresponds between the two models"}`,
+    matches: 0,
+    units: 0,
+    sets: 0,
+    expected: 0,
+  };
 }
 
 /** A file without weights is refused with the reason, never called independent of anything. */
@@ -189,6 +201,8 @@ async function compareOpen(
         reference,
       )
     : null;
+  // No unit set or tensor pair could be tested: no p-value at all, never "p = 1".
+  const tested = findings.test.name === "alignment" || findings.test.sets > 0;
   const bytes = (model: CanonicalModel) =>
     model.source.store.tensors.reduce((sum, t) => sum + t.byteLength, 0);
   const result: CompareResult = {
@@ -197,10 +211,10 @@ async function compareOpen(
     verdict: decision.verdict,
     ...(decision.reason === undefined ? {} : { reason: decision.reason }),
     tags: decision.tags,
-    pValue: pValueFromLog10(findings.log10P),
-    pValueLog10: findings.log10P,
-    test: findings.test,
-    zScore: findings.zScore,
+    ...(tested
+      ? { pValue: pValueFromLog10(findings.log10P), pValueLog10: findings.log10P, test: findings.test }
+      : { pValue: null, pValueLog10: null, test: noTest(findings.nothingCompared) }),
+    zScore: tested ? findings.zScore : null,
     direction,
     changes: {
       unchangedShare: decision.unchangedShare,

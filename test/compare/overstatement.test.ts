@@ -8,9 +8,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { compareBlueprints } from "../../src/compare/blueprint.js";
 import { compareModels } from "../../src/compare/compare-models.js";
 import { looksLikeInitMatrix, looksUntrained } from "../../src/compare/untrained.js";
 import { openCanonicalModel } from "../../src/naming/open.js";
+import { renderCompare } from "../../src/report/compare-terminal.js";
+import { renderCompareHtml } from "../../src/report/html/compare-html.js";
 import { seededRandom } from "../../src/stats/rng.js";
 import { makeVariant } from "../../src/transform/make-variant.js";
 import { fixture, shared, skipUnlessShared } from "../helpers.js";
@@ -47,7 +50,7 @@ test("a rotated copy (norm gains folded into the matrices) is not called an untr
 test("norms folded into the matrices (no rotation) give no untrained side and no shared initialisation", async () => {
   const folded = await variant(["fold-norms"]);
   const result = await compareModels(folded, stories);
-  assert.ok(result.pValueLog10 <= -6, `p = 1e${result.pValueLog10}`);
+  assert.ok((result.pValueLog10 ?? Number.NaN) <= -6, `p = 1e${result.pValueLog10}`);
   assert.equal(result.direction, null, `direction claimed: ${result.direction?.evidence}`);
   assert.ok(!result.tags.includes("shared-initialization"), `tags ${result.tags}`);
 });
@@ -109,4 +112,72 @@ test("a quantization grid on one side gives order only for a quantized copy, nev
   assert.equal(copy.verdict, "same-weights");
   assert.equal(copy.direction?.earlier, "reference");
   assert.match(copy.direction!.evidence, /quantization grid/);
+});
+
+test("a blueprint nobody knows is 'unknown', never 'same' (so never architecture-only)", () => {
+  const known = {
+    family: "llama",
+    hiddenSize: 64,
+    numLayers: 5,
+    numHeads: 8,
+    numKvHeads: 4,
+    intermediateSize: 172,
+    vocabSize: 512,
+    numExperts: undefined,
+    headDim: 8,
+    tieWordEmbeddings: true,
+    sources: [],
+  };
+  const nothing = {
+    ...known,
+    family: "unknown",
+    hiddenSize: undefined,
+    numLayers: undefined,
+    numHeads: undefined,
+    numKvHeads: undefined,
+    intermediateSize: undefined,
+    vocabSize: undefined,
+    headDim: undefined,
+  };
+  const unknown = compareBlueprints(nothing, known);
+  assert.equal(unknown.same, false);
+  assert.equal(unknown.status, "unknown");
+  assert.deepEqual(unknown.differences, []);
+  assert.equal(compareBlueprints(known, { ...known }).status, "same");
+  assert.equal(compareBlueprints({ ...known, hiddenSize: 32 }, known).status, "different");
+});
+
+test(
+  "RWKV vs stories260K: no test ran, so no p-value anywhere; the blueprint is not comparable",
+  skipUnlessShared("real", "rwkv", "tiny-rwkv-5v2-730K-FP32.safetensors"),
+  async () => {
+    const result = await compareModels(
+      shared("real", "rwkv", "tiny-rwkv-5v2-730K-FP32.safetensors")!,
+      stories,
+    );
+    assert.equal(result.verdict, "inconclusive");
+    assert.equal(result.test.name, "none");
+    assert.equal(result.pValue, null);
+    assert.equal(result.pValueLog10, null);
+    const weights = result.evidence.find((e) => e.component === "weights")!;
+    assert.equal(weights.pValue, undefined);
+    const architecture = result.evidence.find((e) => e.component === "architecture")!;
+    assert.equal(architecture.value, "unknown");
+    const terminal = renderCompare(result).join("\n");
+    assert.doesNotMatch(terminal, /p-value under independence/);
+    assert.match(terminal, /no p-value \(no test ran: /);
+    const page = renderCompareHtml(result);
+    assert.doesNotMatch(page, /1\.000<\/b>/);
+    assert.match(page, /no p-value/);
+  },
+);
+
+test("the alignment's evidence line counts twins found at any index, not same-index matches", async () => {
+  const permuted = await variant(["permute"], 3);
+  const result = await compareModels(permuted, stories);
+  assert.equal(result.test.name, "alignment");
+  const weights = result.evidence.find((e) => e.component === "weights")!;
+  assert.doesNotMatch(weights.statistic, /same-index/);
+  assert.match(weights.statistic, /twin \(at any index\)/);
+  assert.equal(weights.value, `${result.test.matches}/${result.test.units}`);
 });
