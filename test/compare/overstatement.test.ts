@@ -4,12 +4,13 @@
  * Inputs are built here from fixtures with the project's transforms (src/transform).
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { compareBlueprints } from "../../src/compare/blueprint.js";
 import { compareModels } from "../../src/compare/compare-models.js";
+import { relationPhrase } from "../../src/compare/declared-agreement.js";
 import { looksLikeInitMatrix, looksUntrained } from "../../src/compare/untrained.js";
 import { openCanonicalModel } from "../../src/naming/open.js";
 import { renderCompare } from "../../src/report/compare-terminal.js";
@@ -180,4 +181,24 @@ test("the alignment's evidence line counts twins found at any index, not same-in
   assert.doesNotMatch(weights.statistic, /same-index/);
   assert.match(weights.statistic, /twin \(at any index\)/);
   assert.equal(weights.value, `${result.test.matches}/${result.test.units}`);
+});
+
+test("the declared-lineage sentence names relations as noun phrases ('a quantized copy')", async () => {
+  assert.equal(relationPhrase("quantized"), "a quantized copy");
+  assert.equal(relationPhrase("finetune"), "a fine-tune");
+  assert.equal(relationPhrase("adapter"), "an adapter");
+  assert.equal(relationPhrase("distilled"), 'a "distilled" relation');
+  // a-sft is a fine-tune of base-a; its card says it is a quantized copy.
+  const card = join(dir, "a-sft");
+  await cp(fixture("zoo", "a-sft"), card, { recursive: true });
+  await writeFile(
+    join(card, "README.md"),
+    "---\nbase_model: zoo-org/base-a\nbase_model_relation: quantized\n---\n# a-sft\n",
+  );
+  const result = await compareModels(card, fixture("zoo", "base-a"));
+  assert.equal(result.declared?.agreement, "agrees");
+  assert.match(
+    result.declared!.statement,
+    /the weights agree, though the weights look like a fine-tune rather than a quantized copy\.$/,
+  );
 });
