@@ -11,7 +11,9 @@ import { after, test } from "node:test";
 import { compareBlueprints } from "../../src/compare/blueprint.js";
 import { compareModels } from "../../src/compare/compare-models.js";
 import { relationPhrase } from "../../src/compare/declared-agreement.js";
+import { matchUnrecognised } from "../../src/compare/match-unrecognised.js";
 import { looksLikeInitMatrix, looksUntrained } from "../../src/compare/untrained.js";
+import { pairedByValue } from "../../src/compare/value-match.js";
 import { openCanonicalModel } from "../../src/naming/open.js";
 import { renderCompare } from "../../src/report/compare-terminal.js";
 import { renderCompareHtml } from "../../src/report/html/compare-html.js";
@@ -202,3 +204,45 @@ test("the declared-lineage sentence names relations as noun phrases ('a quantize
     /the weights agree, though the weights look like a fine-tune rather than a quantized copy\.$/,
   );
 });
+
+test("pairing by value needs a correlation beyond chance for its number of values and comparisons", () => {
+  // The best of ~1,000 comparisons of 64 values reaches |r| ≈ 0.4 by chance (the RWKV norms' case).
+  assert.equal(pairedByValue(0.385, 64, 1000), false);
+  assert.equal(pairedByValue(0.95, 64, 1000), true);
+  // Beyond chance but below the floor: structure separately trained tensors share (token frequencies).
+  assert.equal(pairedByValue(0.17, 4096, 1), false);
+  assert.equal(pairedByValue(0.5, 4096, 10_000), true);
+  assert.equal(pairedByValue(Number.NaN, 4096, 1), false);
+});
+
+test("tensors with names no rule knows: a renamed copy pairs by value, a fresh initialisation does not", async () => {
+  const invented = join(dir, "invented");
+  await makeVariant(stories, ["rename"], invented, { naming: "invented" });
+  const fresh = join(dir, "fresh.bin");
+  await makeVariant(stories, ["reinit"], fresh, { seed: 11 });
+  const copy = await openCanonicalModel(invented);
+  const original = await openCanonicalModel(stories);
+  const independent = await openCanonicalModel(fresh);
+  try {
+    const matched = await matchUnrecognised(copy, original);
+    assert.ok(matched.byValue >= 20, `copy: ${matched.byValue} by value`);
+    const unrelated = await matchUnrecognised(copy, independent);
+    assert.equal(unrelated.byValue, 0, `independent: ${unrelated.byValue} paired by value`);
+  } finally {
+    await Promise.all([copy.close(), original.close(), independent.close()]);
+  }
+});
+
+test(
+  "RWKV vs stories260K: no RWKV tensor is paired by value with stories260K's",
+  skipUnlessShared("real", "rwkv", "tiny-rwkv-5v2-730K-FP32.safetensors"),
+  async () => {
+    const rwkv = await openCanonicalModel(shared("real", "rwkv", "tiny-rwkv-5v2-730K-FP32.safetensors")!);
+    const llama = await openCanonicalModel(stories);
+    try {
+      assert.equal((await matchUnrecognised(rwkv, llama)).byValue, 0);
+    } finally {
+      await Promise.all([rwkv.close(), llama.close()]);
+    }
+  },
+);
