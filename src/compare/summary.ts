@@ -69,7 +69,7 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
     case "unrelated":
       lines.push(
         context.blueprint.status === "unknown"
-          ? `${s} and ${r} share no weights; their blueprints could not be compared (too little is known of one).`
+          ? `${s} and ${r} share no weights; their blueprints could not be compared (too little is known of them).`
           : `${s} and ${r} differ in blueprint and share no weights.`,
       );
       break;
@@ -122,7 +122,7 @@ export function buildEvidence(result: CompareResult, context: EvidenceContext): 
       (blueprint.status === "same"
         ? "same family and figures (names aside)"
         : blueprint.status === "unknown"
-          ? "not comparable: too little is known of one side's blueprint (hidden size and depth are needed on both sides)"
+          ? "not comparable: too little is known of the blueprints (hidden size and depth are needed on both sides)"
           : "the blueprints differ") +
       (blueprint.unknown.length > 0
         ? `; known on one side only (neither a difference nor a sameness): ${blueprint.unknown.join(", ")}`
