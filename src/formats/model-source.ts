@@ -135,7 +135,7 @@ export async function openWeightSource(source: RangeSource, kind: FileKind): Pro
 /** The kind of weight file behind a source, from its first bytes (and its name). */
 export async function sniffSource(source: RangeSource, name: string): Promise<FileKind> {
   const bytes = await source.read(0, Math.min(SNIFF_BYTES, source.size), "format");
-  return sniffBytes(bytes, source.size, name);
+  return sniffBytes(bytes, name);
 }
 
 /** The error for a sharded checkpoint with shards missing: it names the first and counts the rest. */

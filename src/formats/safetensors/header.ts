@@ -6,9 +6,11 @@
 import { FormatError } from "../../errors.js";
 import { DTYPE_NAME, SAFETENSORS_DTYPE_BITS } from "../dtype.js";
 
-/** Header JSON larger than this is refused: real headers of 400 GB models are a few MB; 100 MB is the
- * limit the reference implementation uses, and it keeps a hostile length from allocating gigabytes. */
-export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+/** Header JSON larger than this is refused before anything is allocated: real headers of 400 GB models
+ * are a few MB, and a hostile (or garbage) length must not allocate gigabytes. 100,000,000 bytes is the
+ * `MAX_HEADER_SIZE` of the reference implementation (the `safetensors` Rust crate, `HeaderTooLarge`),
+ * so every file it reads we read too. */
+export const MAX_HEADER_BYTES = 100_000_000;
 /** More dimensions than any real tensor has; a cap so a hostile shape cannot make us loop. */
 export const MAX_RANK = 16;
 
@@ -43,14 +45,15 @@ export function readHeaderLength(prefix: Uint8Array, file: string, fileSize: num
   }
   const length = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
   if (length > BigInt(MAX_HEADER_BYTES)) {
-    throw new FormatError(`header length ${length} exceeds the ${MAX_HEADER_BYTES}-byte limit`, {
-      file,
-      field: "header length",
-    });
+    // BigInt prints exactly: a garbage length of 2^62 reads 4611686018427387904, not 4611686018427388000.
+    throw new FormatError(
+      `header of ${length} bytes exceeds the ${MAX_HEADER_BYTES}-byte limit of safetensors headers (not a safetensors file, or a corrupt one)`,
+      { file, field: "header length" },
+    );
   }
   const n = Number(length);
   if (8 + n > fileSize) {
-    throw new FormatError(`header length ${n} runs past the end of the ${fileSize}-byte file (truncated?)`, {
+    throw new FormatError(`header of ${n} bytes is longer than the ${fileSize}-byte file (truncated?)`, {
       file,
       field: "header length",
     });
