@@ -5,6 +5,7 @@
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { InputNotFoundError } from "../errors.js";
+import { regularFileSize } from "./file-reader.js";
 import { hasLlama2cMagic, LEGACY_HEADER_BYTES } from "./llama2c/header.js";
 
 export type FileKind = "gguf" | "safetensors" | "safetensors-index" | "llama2c" | "pickle" | "unknown";
@@ -16,6 +17,7 @@ export async function readPrefix(
   path: string,
   length = SNIFF_BYTES,
 ): Promise<{ bytes: Uint8Array; size: number }> {
+  await regularFileSize(path); // before opening: a named pipe would block the open
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, "r");
