@@ -176,3 +176,25 @@ test("format detection: safetensors by its shape, a legacy llama2.c header with 
   assert.equal(sniffBytes(llama2c, "m.bin"), "llama2c");
   assert.equal(sniffBytes(new TextEncoder().encode("\x05\0\0\0\0\0\0\0{x"), "a"), "unknown");
 });
+
+test("figures beyond 2^53 are printed exactly or as 'more than 2^53', never as a rounded JS number", async () => {
+  // JSON.parse rounds 2^62 to 4611686018427388000: that is not what the file says.
+  await expectRejected(
+    rawFile('{"a":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,8]}}', 8),
+    "tensor a.shape",
+    /invalid dimension more than 2\^53$/,
+  );
+  await expectRejected(
+    rawFile('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4611686018427387904]}}', 8),
+    "tensor a.data_offsets",
+    /\(written \[0, more than 2\^53\]\)/,
+  );
+  // Safe dimensions whose product passes 2^53: computed in BigInt, printed exactly.
+  await expectRejected(
+    rawFile({ a: { dtype: "F32", shape: [9007199254740991, 2], data_offsets: [0, 8] } }, 8),
+    "tensor a.data_offsets",
+    /needs 72057594037927928 bytes but data_offsets span 8/,
+  );
+  const { result } = await open(rawFile({ a: { dtype: "F32", shape: [2], data_offsets: [0, 8] } }, 8));
+  await (await result).close();
+});

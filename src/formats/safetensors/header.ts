@@ -61,13 +61,22 @@ export function readHeaderLength(prefix: Uint8Array, file: string, fileSize: num
   return n;
 }
 
+/** A JSON value for a message. JSON.parse has already rounded an integer above 2^53 (2^62 reads as
+ * 4611686018427388000), so such a figure is not printed as if it were the file's. */
+function describeJsonNumber(value: unknown): string {
+  if (typeof value === "number" && Number.isInteger(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+    return `${value < 0 ? "below -" : "more than "}2^53`;
+  }
+  return JSON.stringify(value);
+}
+
 function checkShape(shape: unknown, file: string, field: string): number[] {
   if (!Array.isArray(shape) || shape.length > MAX_RANK) {
     throw new FormatError(`shape must be an array of at most ${MAX_RANK} dimensions`, { file, field });
   }
   for (const dim of shape) {
     if (!Number.isSafeInteger(dim) || dim < 0) {
-      throw new FormatError(`shape has an invalid dimension ${JSON.stringify(dim)}`, { file, field });
+      throw new FormatError(`shape has an invalid dimension ${describeJsonNumber(dim)}`, { file, field });
     }
   }
   return shape as number[];
@@ -114,7 +123,10 @@ export function parseHeaderJson(json: Uint8Array, file: string, dataBytes: numbe
       !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
       offsets[0] > offsets[1]
     ) {
-      throw new FormatError("data_offsets must be [begin, end] with 0 <= begin <= end", {
+      const written = Array.isArray(offsets)
+        ? ` (written [${offsets.map(describeJsonNumber).join(", ")}])`
+        : "";
+      throw new FormatError(`data_offsets must be [begin, end] with 0 <= begin <= end${written}`, {
         file,
         field: `${field}.data_offsets`,
       });
@@ -130,12 +142,13 @@ export function parseHeaderJson(json: Uint8Array, file: string, dataBytes: numbe
     // know at all is kept with its byte span, bounded and checked for overlap like every other tensor.
     const bits = SAFETENSORS_DTYPE_BITS[dtype];
     if (bits !== undefined) {
-      let elements = 1;
-      for (const dim of shape) elements *= dim;
-      const totalBits = elements * bits;
-      if (!Number.isSafeInteger(totalBits) || totalBits % 8 !== 0 || totalBits / 8 !== end - begin) {
+      // In BigInt: a product of safe dimensions can pass 2^53, and the message must print it exactly.
+      let totalBits = BigInt(bits);
+      for (const dim of shape) totalBits *= BigInt(dim);
+      if (totalBits % 8n !== 0n || totalBits / 8n !== BigInt(end - begin)) {
+        const needs = totalBits % 8n === 0n ? `${totalBits / 8n} bytes` : `${totalBits} bits`;
         throw new FormatError(
-          `shape [${shape.join(", ")}] of ${dtype} needs ${totalBits / 8} bytes but data_offsets span ${end - begin}`,
+          `shape [${shape.join(", ")}] of ${dtype} needs ${needs} but data_offsets span ${end - begin}`,
           { file, field: `${field}.data_offsets` },
         );
       }
