@@ -4,7 +4,7 @@
  * every figure they quote is a field of the result.
  */
 
-import { formatLog10PValue as formatLog10P } from "../report/format.js";
+import { formatLog10PValue } from "../report/format.js";
 import { indexTest } from "../stats/index-test.js";
 import type { BlueprintComparison } from "./blueprint.js";
 import type { EvidenceDetail } from "./confirm-identical.js";
@@ -41,7 +41,7 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
   const s = result.suspect;
   const r = result.reference;
   const lines: string[] = [];
-  const p = formatLog10P(result.pValueLog10);
+  const p = formatLog10PValue(result.pValueLog10);
   switch (result.verdict) {
     case "identical":
       lines.push(`${s} and ${r} hold the same weights, value for value.`);
