@@ -58,7 +58,7 @@ for (const row of rows) {
     row.pair.verdict,
     r?.verdict ?? "error",
     MARK[row.outcome],
-    r === undefined ? "–" : formatLog10PValue(r.pValueLog10),
+    r === undefined || r.pValueLog10 === null ? "–" : formatLog10PValue(r.pValueLog10),
     r === undefined
       ? "–"
       : r.test.fittedOn === undefined
@@ -95,7 +95,10 @@ const independent = rows.filter((row) => row.result !== undefined && isIndepende
 const related = rows.filter(
   (row) => row.result !== undefined && !isIndependent(row.pair) && row.outcome === "right",
 );
-const ps = independent.map((row) => 10 ** row.result!.pValueLog10).sort((a, b) => a - b);
+// Pairs where no test ran have no p-value: they are not part of the calibration.
+const ps = independent
+  .flatMap((row) => (row.result?.pValueLog10 == null ? [] : [10 ** row.result.pValueLog10]))
+  .sort((a, b) => a - b);
 let ks = 0;
 ps.forEach((p, i) => {
   ks = Math.max(ks, Math.abs((i + 1) / ps.length - p), Math.abs(i / ps.length - p));
@@ -106,7 +109,7 @@ console.log(
     `${ps.filter((p) => p < 1e-3).length} below 1e-3`,
 );
 if (related.length > 0) {
-  const worst = Math.max(...related.map((row) => row.result!.pValueLog10));
+  const worst = Math.max(...related.map((row) => row.result!.pValueLog10 ?? 0));
   console.log(`related pairs: ${related.length}, largest p ${formatLog10PValue(worst)} (must be ≤ 1e-6)`);
 }
 const count = (outcome: Row["outcome"]) => rows.filter((row) => row.outcome === outcome).length;

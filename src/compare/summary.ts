@@ -79,7 +79,7 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
   const s = result.suspect;
   const r = result.reference;
   const lines: string[] = [];
-  const p = formatLog10PValue(result.pValueLog10);
+  const p = result.pValueLog10 === null ? "none" : formatLog10PValue(result.pValueLog10);
   switch (result.verdict) {
     case "identical":
       lines.push(`${s} and ${r} hold the same weights, value for value.`);
@@ -124,7 +124,9 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
       break;
     case "unrelated":
       lines.push(
-        `${s} and ${r} differ in blueprint, and their weights show no more similarity than models trained separately do (p = ${p}): no sign of shared weights.`,
+        context.blueprint.status === "unknown"
+          ? `${s} and ${r}: their weights show no more similarity than models trained separately do (p = ${p}): no sign of shared weights; their blueprints could not be compared (too little is known of them).`
+          : `${s} and ${r} differ in blueprint, and their weights show no more similarity than models trained separately do (p = ${p}): no sign of shared weights.`,
       );
       break;
   }
@@ -171,11 +173,15 @@ export function buildEvidence(result: CompareResult, context: EvidenceContext): 
   items.push({
     component: "architecture",
     statistic: "blueprint",
-    value: blueprint.same ? "same" : blueprint.differences.join("; "),
+    value: blueprint.status === "different" ? blueprint.differences.join("; ") : blueprint.status,
     note:
-      (blueprint.same ? "same family and figures (names aside)" : "the blueprints differ") +
+      (blueprint.status === "same"
+        ? "same family and figures (names aside)"
+        : blueprint.status === "unknown"
+          ? "not comparable: too little is known of the blueprints (hidden size and depth are needed on both sides)"
+          : "the blueprints differ") +
       (blueprint.unknown.length > 0
-        ? `; known on one side only (not a difference): ${blueprint.unknown.join(", ")}`
+        ? `; known on one side only (neither a difference nor a sameness): ${blueprint.unknown.join(", ")}`
         : ""),
   });
   const vocab = result.changes.vocabulary;
@@ -187,18 +193,33 @@ export function buildEvidence(result: CompareResult, context: EvidenceContext): 
       note: `${vocab.added} only in ${result.suspect}, ${vocab.removed} only in ${result.reference}, ${vocab.reordered} at another id (a shared tokenizer alone proves little)`,
     });
   const t = result.test;
-  items.push({
-    component: "weights",
-    statistic: t.name === "none" ? "no test" : `${t.name}: same-index matches`,
-    value: t.units === 0 ? "none compared" : `${t.matches}/${t.units}`,
-    pValue: result.pValue,
-    pValueLog10: result.pValueLog10,
-    // The null hypothesis is stated as a hypothesis, never as a finding about these two models.
-    note:
-      t.name === "alignment"
-        ? `a null fitted on ${t.fittedOn ?? 0} independent pairs, under the hypothesis that ${t.nullHypothesis}`
-        : `${plural(t.sets, "set")}; ${t.expected} expected under the hypothesis that ${t.nullHypothesis}`,
-  });
+  if (t.name === "none" || result.pValue === null || result.pValueLog10 === null)
+    items.push({
+      component: "weights",
+      statistic: "no test",
+      value: "none compared",
+      note: t.nullHypothesis,
+    });
+  else if (t.name === "alignment")
+    // Twins are found at any index (the alignment search), not at the same index.
+    items.push({
+      component: "weights",
+      statistic: "alignment: units with a twin (at any index)",
+      value: `${t.matches}/${t.units}`,
+      pValue: result.pValue,
+      pValueLog10: result.pValueLog10,
+      // The null hypothesis is stated as a hypothesis, never as a finding about these two models.
+      note: `fitted null from ${t.fittedOn ?? 0} pairs, under the hypothesis that ${t.nullHypothesis}`,
+    });
+  else
+    items.push({
+      component: "weights",
+      statistic: `${t.name}: same-index matches`,
+      value: t.units === 0 ? "none compared" : `${t.matches}/${t.units}`,
+      pValue: result.pValue,
+      pValueLog10: result.pValueLog10,
+      note: `${plural(t.sets, "set")}; ${t.expected} expected under the hypothesis that ${t.nullHypothesis}`,
+    });
   if (detail.kind === "transformer") {
     const e = detail.evidence;
     items.push({
