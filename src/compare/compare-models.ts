@@ -218,7 +218,15 @@ async function compareOpen(
       bytesTotal: bytes(suspectModel) + bytes(referenceModel),
     },
   };
-  const context = { blueprint, detail: findings.detail, medianChange: decision.medianChange };
+  const context = {
+    blueprint,
+    detail: findings.detail,
+    medianChange: decision.medianChange,
+    layers: findings.layers,
+    ...(findings.detail.kind === "transformer" && findings.aligned === undefined
+      ? { featureBasis: findings.detail.evidence.featureBasis }
+      : {}),
+  };
   result.evidence = buildEvidence(result, context);
   result.summary = buildSummary(result, context);
   result.timing.seconds = (performance.now() - started) / 1000;

@@ -32,9 +32,16 @@ function list(words: string[]): string {
   return `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 }
 
+const layerList = (layers: number[]) =>
+  `${layers.length === 1 ? "layer" : "layers"} ${list(layers.map(String))}`;
+
 export interface SummaryContext {
   blueprint: BlueprintComparison;
   medianChange: number | null;
+  /** Suspect layers whose own units show shared weights / show none. */
+  layers: { shared: number[]; unshared: number[] };
+  /** Which reading of the units the index test reported (transformers). */
+  featureBasis?: "signature" | "stored";
 }
 
 export function buildSummary(result: CompareResult, context: SummaryContext): string[] {
@@ -75,6 +82,10 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
     lines.push(
       `${t.matches} of ${t.units} sampled hidden units (${t.sets} unit sets) sit at the same index in both models; about ${t.expected} would if they were trained separately: p = ${p} (index test).`,
     );
+    if (context.featureBasis === "stored" && result.pValueLog10 <= -6)
+      lines.push(
+        "The units line up by their stored rows but not through each model's own embedding: the layers were kept while the embedding changed (p is the smaller of the two readings', doubled).",
+      );
   } else if (t.name === "tensor index test" && t.sets > 0) {
     lines.push(
       `${t.sets} tensor pairs tested row by row and column by column: ${t.matches} of ${t.units} sampled rows or columns sit at the same index: p = ${p} (per tensor, combined for any dependence).`,
@@ -89,6 +100,13 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
       `Median relative change of the layer matrices ${fmt(context.medianChange)}; ${percent(result.changes.unchangedShare)} of compared parameters unchanged.`,
     );
   }
+  const { shared, unshared } = context.layers;
+  if ((result.verdict === "derived" || result.verdict === "same-weights") && unshared.length > 0)
+    lines.push(
+      shared.length > 0
+        ? `Only ${layerList(shared)} of ${s} ${shared.length === 1 ? "shows" : "show"} shared weights; ${layerList(unshared)} ${unshared.length === 1 ? "shows" : "show"} none: parts of the model were reused, not all of it.`
+        : `None of the tested layers of ${s} shows shared weights (${layerList(unshared)}); what is shared lies outside them (embedding, output head or norms).`,
+    );
   if (result.direction !== null) {
     const earlier = result.direction.earlier === "suspect" ? s : r;
     lines.push(`Direction: ${result.direction.evidence}, so ${earlier} came first.`);
@@ -143,7 +161,7 @@ export function buildEvidence(result: CompareResult, context: EvidenceContext): 
       component: "anchors",
       statistic: "anchor tokens",
       value: e.anchors.keys.length,
-      note: `matched by ${e.anchors.method}; hidden units described by ${e.basis === "signature" ? "signatures over the anchors (basis-free)" : e.basis === "stored" ? "their stored rows" : "nothing comparable"}`,
+      note: `matched by ${e.anchors.method}; hidden units described by ${e.basis === "signature" ? "signatures over the anchors (basis-free)" : e.basis === "stored" ? "their stored rows" : "nothing comparable"}${e.readings > 1 ? `; also by their stored rows (same widths), the index test reporting the ${e.featureBasis === "stored" ? "stored rows" : "signatures"} at twice its p` : ""}`,
     });
     // One row per suspect layer (its sets pooled), and the residual stream: the per-layer statistic
     // the reports chart is the share of sampled units at their own index.

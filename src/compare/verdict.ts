@@ -61,6 +61,8 @@ export interface VerdictInput {
   aligned:
     | { permuted: boolean; rotated: boolean; rescaled: boolean; copy: boolean; noised: boolean }
     | undefined;
+  /** Suspect layers whose own units show shared weights / show none (`layer-sharing.ts`). */
+  layers: { shared: number[]; unshared: number[] };
 }
 
 export interface VerdictDecision {
@@ -175,6 +177,10 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   if (input.suspectExperts && !input.referenceExperts) tags.add("moe-upcycled");
   if (input.vocabulary !== null && input.vocabulary.added > 0 && input.vocabulary.removed === 0)
     tags.add("vocab-extended");
+  // Some layers share nothing: the change of the layer matrices mixes reused and foreign weights and
+  // describes no training.
+  if (input.layers.unshared.length > 0)
+    return { verdict: "derived", reason: undefined, tags: [...tags], ...base };
   if (
     input.initialisation ||
     (input.sameStructure && medianChange !== null && medianChange >= SHARED_INITIALISATION_CHANGE)
