@@ -63,7 +63,11 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
       break;
     }
     case "derived":
-      lines.push(`${s} and ${r} share inherited weights, changed since by training or restructuring.`);
+      lines.push(
+        result.tags.includes("noised")
+          ? `${s} and ${r} share inherited weights, changed since by unstructured changes that look like added noise, larger than a copy keeps (nothing shows training).`
+          : `${s} and ${r} share inherited weights, changed since by training or restructuring.`,
+      );
       break;
     case "inconclusive":
       lines.push(

@@ -14,6 +14,7 @@ import type { BlueprintComparison } from "./blueprint.js";
 import {
   type DirectComparison,
   isMatrixComparison,
+  looksLikeNoise,
   residualExplained,
   tokenMatrixKept,
   unchangedShare,
@@ -181,6 +182,15 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   // describes no training.
   if (input.layers.unshared.length > 0)
     return { verdict: "derived", reason: undefined, tags: [...tags], ...base };
+  // Every changed layer matrix differs by unstructured noise independent of the weights, only more of it
+  // than a copy keeps (or beside a changed structure): nothing shows training.
+  const changed = matrices.filter(
+    (d) => d.bitEqual !== 1 && d.withinRounding < 0.999 && d.relativeError > ROUNDING_FLOOR,
+  );
+  if (changed.length > 0 && changed.every(looksLikeNoise)) {
+    tags.add("noised");
+    return { verdict: "derived", reason: undefined, tags: [...tags], ...base };
+  }
   if (
     input.initialisation ||
     (input.sameStructure && medianChange !== null && medianChange >= SHARED_INITIALISATION_CHANGE)
