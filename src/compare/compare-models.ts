@@ -226,6 +226,7 @@ async function compareOpen(
     ...(findings.detail.kind === "transformer" && findings.aligned === undefined
       ? { featureBasis: findings.detail.evidence.featureBasis }
       : {}),
+    ...(findings.detail.kind === "transformer" ? { reshaped: findings.detail.evidence.reshaped } : {}),
   };
   result.evidence = buildEvidence(result, context);
   result.summary = buildSummary(result, context);

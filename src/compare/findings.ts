@@ -105,6 +105,7 @@ export async function transformerFindings(
       evidence.suspectLayers === evidence.referenceLayers &&
       evidence.onlySuspect.length === 0 &&
       evidence.onlyReference.length === 0 &&
+      evidence.reshaped.length === 0 &&
       evidence.direct.every((d) => d.elements > 0) &&
       a.model.architecture.hiddenSize === b.model.architecture.hiddenSize,
     vocabulary: evidence.anchors.vocabulary,

@@ -42,6 +42,8 @@ export interface SummaryContext {
   layers: { shared: number[]; unshared: number[] };
   /** Which reading of the units the index test reported (transformers). */
   featureBasis?: "signature" | "stored";
+  /** Layer tensors stored on both sides with other shapes (transformers). */
+  reshaped?: { name: string; suspect: number[]; reference: number[] }[];
 }
 
 export function buildSummary(result: CompareResult, context: SummaryContext): string[] {
@@ -102,6 +104,13 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
   ) {
     lines.push(
       `Median relative change of the layer matrices ${fmt(context.medianChange)}; ${percent(result.changes.unchangedShare)} of compared parameters unchanged.`,
+    );
+  }
+  const reshaped = context.reshaped ?? [];
+  if ((result.verdict === "derived" || result.verdict === "same-weights") && reshaped.length > 0) {
+    const [first] = reshaped;
+    lines.push(
+      `${reshaped.length} layer ${reshaped.length === 1 ? "tensor has" : "tensors have"} other shapes (e.g. ${first!.name}: ${first!.suspect.join("×")} in ${s}, ${first!.reference.join("×")} in ${r}): hidden units were removed or added (pruning or widening; the weights alone do not say which).`,
     );
   }
   const { shared, unshared } = context.layers;

@@ -48,6 +48,9 @@ export interface TransformerEvidence {
   /** Canonical tensors compared directly / only on one side. */
   onlySuspect: string[];
   onlyReference: string[];
+  /** Canonical tensors on both sides whose shapes differ (pruned or widened MLPs or heads), token
+   * matrices aside. */
+  reshaped: { name: string; suspect: number[]; reference: number[] }[];
   warnings: string[];
   /** Sets of each model (for the alignment search when the index test finds nothing). */
   suspectSets: UnitSet[];
@@ -214,6 +217,21 @@ function headOf(view: ModelView) {
   return view.tensor("lm_head") ?? view.tensor("embed");
 }
 
+/** Tensors stored under the same canonical name on both sides with different shapes. Token-indexed
+ * ones (embedding, head) are left to the vocabulary comparison (extension, removal). */
+function reshapedTensors(a: ModelView, b: ModelView): TransformerEvidence["reshaped"] {
+  const reshaped: TransformerEvidence["reshaped"] = [];
+  for (const tensor of b.model.tensors) {
+    const name = tensor.canonical;
+    if (name === "embed" || name === "lm_head") continue;
+    const suspect = a.shape(name);
+    const reference = b.shape(name);
+    if (suspect !== undefined && reference !== undefined && suspect.join() !== reference.join())
+      reshaped.push({ name, suspect: [...suspect], reference: [...reference] });
+  }
+  return reshaped;
+}
+
 /** Canonical names of a model, with a tied head counted as present (it is the embedding). */
 function canonicalNames(view: ModelView): Set<string> {
   const names = new Set(view.model.tensors.map((t) => t.canonical));
@@ -329,6 +347,7 @@ export async function transformerEvidence(
     direct,
     onlySuspect: [...canonicalA].filter((n) => !canonicalB.has(n)),
     onlyReference: [...canonicalB].filter((n) => !canonicalA.has(n)),
+    reshaped: reshapedTensors(a, b),
     warnings,
     suspectSets: setsA.flat(),
     referenceSets: setsB.flat(),
