@@ -27,6 +27,9 @@ const CHANGE_WORDS: Partial<Record<ChangeTag, string>> = {
   "vocab-reordered": "reordered vocabulary rows",
 };
 
+/** Tags saying the hidden units were relabelled or re-expressed (the alignment search found how). */
+const RELABELLED = new Set<ChangeTag>(["permuted", "rotated", "rescaled"]);
+
 function list(words: string[]): string {
   if (words.length <= 1) return words[0] ?? "";
   return `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
@@ -68,7 +71,9 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
       lines.push(
         result.tags.includes("noised")
           ? `${s} and ${r} share inherited weights, changed since by unstructured changes that look like added noise, larger than a copy keeps (nothing shows training).`
-          : `${s} and ${r} share inherited weights, changed since by training or restructuring.`,
+          : result.test.name === "alignment" && !result.tags.some((t) => RELABELLED.has(t))
+            ? `${s} and ${r} share inherited weights: their best-matching hidden units stand out far beyond those of separately trained models, but no unit has a close twin, so how they were relabelled and changed since (training, noise) is not established.`
+            : `${s} and ${r} share inherited weights, changed since by training or restructuring.`,
       );
       break;
     case "inconclusive":

@@ -108,3 +108,30 @@ test("looksLikeNoise: added noise yes, at any size; replaced values and a low-ra
   const trained = compare(update);
   assert.ok(!looksLikeNoise(trained), `structure ${trained.structure}`);
 });
+
+/** A permuted copy (hidden units, heads, MLP neurons relabelled) with noise on top. */
+async function permutedNoised(source: string, sigma: number, name: string): Promise<CompareResult> {
+  const out = join(dir, name);
+  await makeVariant(source, ["permute", "noise"], out, { sigma, seed: 5 });
+  return compareModels(out, source);
+}
+
+test("permuted base-a + noise σ 0.3 is same-weights [permuted, noised]: stored rows compared on twin columns", async () => {
+  const result = await permutedNoised(baseA, 0.3, "perm-noise-0.3");
+  assert.equal(result.verdict, "same-weights", `got ${result.verdict} [${result.tags}] p=${result.pValue}`);
+  assert.ok(result.tags.includes("permuted") && result.tags.includes("noised"), `[${result.tags}]`);
+  assert.equal(result.test.name, "alignment");
+});
+
+test("permuted copies under heavy noise are not cleared: no twins, but the alignment statistic stands out", async () => {
+  const stories = await permutedNoised(fixture("stories260k", "stories260K.bin"), 0.5, "s-perm-noise-0.5");
+  assert.equal(stories.verdict, "derived", `got ${stories.verdict} p=${stories.pValue}`);
+  assert.ok(stories.pValueLog10 <= -6);
+  assertNoTrainingTag(stories);
+  assert.ok(stories.test.fittedOn !== undefined && stories.test.fittedOn > 0, "the fitted null is stated");
+  const heavy = await permutedNoised(baseA, 0.7, "perm-noise-0.7");
+  assert.ok(["derived", "inconclusive"].includes(heavy.verdict), `got ${heavy.verdict} p=${heavy.pValue}`);
+  assert.ok(heavy.pValueLog10 < -3);
+  assertNoTrainingTag(heavy);
+  if (!heavy.tags.includes("permuted")) assert.match(heavy.summary[0]!, /no unit has a close twin/);
+});
