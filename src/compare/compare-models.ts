@@ -222,6 +222,7 @@ async function compareOpen(
     blueprint,
     detail: findings.detail,
     medianChange: decision.medianChange,
+    storedBasisUnaligned: decision.storedBasisUnaligned,
     layers: findings.layers,
     ...(findings.detail.kind === "transformer" && findings.aligned === undefined
       ? { featureBasis: findings.detail.evidence.featureBasis }

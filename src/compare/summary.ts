@@ -45,6 +45,8 @@ export interface SummaryContext {
   layers: { shared: number[]; unshared: number[] };
   /** Which reading of the units the index test reported (transformers). */
   featureBasis?: "signature" | "stored";
+  /** The stored layer matrices do not line up although weights are shared (`verdict.ts`). */
+  storedBasisUnaligned?: boolean;
   /** Layer tensors stored on both sides with other shapes (transformers). */
   reshaped?: { name: string; suspect: number[]; reference: number[] }[];
 }
@@ -71,9 +73,11 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
       lines.push(
         result.tags.includes("noised")
           ? `${s} and ${r} share inherited weights, changed since by unstructured changes that look like added noise, larger than a copy keeps (nothing shows training).`
-          : result.test.name === "alignment" && !result.tags.some((t) => RELABELLED.has(t))
-            ? `${s} and ${r} share inherited weights: their best-matching hidden units stand out far beyond those of separately trained models, but no unit has a close twin, so how they were relabelled and changed since (training, noise) is not established.`
-            : `${s} and ${r} share inherited weights, changed since by training or restructuring.`,
+          : context.storedBasisUnaligned === true
+            ? `${s} and ${r} share inherited weights: their hidden units match through the anchors, but the stored values do not line up at all, so the hidden space was re-expressed (e.g. rotated) and how much changed since (training, noise) is not measured.`
+            : result.test.name === "alignment" && !result.tags.some((t) => RELABELLED.has(t))
+              ? `${s} and ${r} share inherited weights: their best-matching hidden units stand out far beyond those of separately trained models, but no unit has a close twin, so how they were relabelled and changed since (training, noise) is not established.`
+              : `${s} and ${r} share inherited weights, changed since by training or restructuring.`,
       );
       break;
     case "inconclusive":

@@ -35,6 +35,13 @@ const CONTINUED_PRETRAINING_CHANGE = 0.3;
  * what two models trained from one initialisation show (makemore: see docs/compare.md). */
 const SHARED_INITIALISATION_CHANGE = 1.0;
 
+/** Median |correlation| of the layer matrices' sampled rows below which the stored values do not line
+ * up, and median residual correlation with the reference below which the residual holds −reference (as
+ * for independent values: ≈ −0.7; rotated copies of base-a: −0.69; shared-initialisation makemore pair:
+ * +0.08). */
+const UNALIGNED_CORRELATION = 0.2;
+const UNALIGNED_RESIDUAL = -0.5;
+
 export interface VerdictInput {
   log10P: number;
   /** Set when nothing corresponds: the reason for `inconclusive`. */
@@ -75,6 +82,10 @@ export interface VerdictDecision {
   components: ComponentChange[];
   unchangedShare: number | null;
   medianChange: number | null;
+  /** Shared weights found, but the stored layer matrices do not line up at all (values as unrelated as
+   * two independent models'): the hidden space was re-expressed in a way the alignment search did not
+   * name, so the direct comparison measures no change. */
+  storedBasisUnaligned: boolean;
 }
 
 /** Matrices that decide: token-indexed ones (embedding, head) hold rows of very unequal use whose
@@ -118,7 +129,19 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   const changedTokenMatrices = input.direct.filter(
     (d) => isMatrixComparison(d) && !isMatrix(d) && !tokenMatrixKept(d),
   );
-  const base = { components, unchangedShare: share, medianChange, changedTokenMatrices };
+  const storedBasisUnaligned =
+    input.aligned === undefined &&
+    input.layers.unshared.length === 0 &&
+    matrices.length > 0 &&
+    (median(matrices.map((d) => Math.abs(d.correlation))) ?? 1) < UNALIGNED_CORRELATION &&
+    (median(matrices.map((d) => d.residualCorrelation)) ?? 0) < UNALIGNED_RESIDUAL;
+  const base = {
+    components,
+    unchangedShare: share,
+    medianChange,
+    changedTokenMatrices,
+    storedBasisUnaligned,
+  };
 
   // Number formats: stored dtypes, and what the values show (a quantization grid on one side only, or
   // float values last rounded to a narrower format than they are stored in).
@@ -184,6 +207,7 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
     return { verdict: "derived", reason: undefined, tags: [...tags], ...base };
   // Every changed layer matrix differs by unstructured noise independent of the weights, only more of it
   // than a copy keeps (or beside a changed structure): nothing shows training.
+  if (storedBasisUnaligned) return { verdict: "derived", reason: undefined, tags: [...tags], ...base };
   const changed = matrices.filter(
     (d) => d.bitEqual !== 1 && d.withinRounding < 0.999 && d.relativeError > ROUNDING_FLOOR,
   );

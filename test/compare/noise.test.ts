@@ -135,3 +135,14 @@ test("permuted copies under heavy noise are not cleared: no twins, but the align
   assertNoTrainingTag(heavy);
   if (!heavy.tags.includes("permuted")) assert.match(heavy.summary[0]!, /no unit has a close twin/);
 });
+
+test("rotated base-a + noise σ 0.3: shared weights, and no training claimed from values that do not line up", async () => {
+  const out = join(dir, "rot-noise-0.3");
+  await makeVariant(baseA, ["rotate", "noise"], out, { sigma: 0.3, seed: 3 });
+  const result = await compareModels(out, baseA);
+  assert.ok(["derived", "same-weights"].includes(result.verdict), `got ${result.verdict} p=${result.pValue}`);
+  assert.ok(result.pValueLog10 <= -6);
+  assertNoTrainingTag(result);
+  if (result.verdict === "derived" && !result.tags.includes("rotated"))
+    assert.match(result.summary[0]!, /stored values do not line up at all/);
+});
