@@ -75,7 +75,7 @@ export async function runPair(pair: RedPair, dir: string): Promise<RedOutcome> {
       verdict: result.verdict,
       tags: result.tags,
       pValue: result.pValue,
-      log10P: (result as { pValueLog10?: number }).pValueLog10 ?? Math.log10(result.pValue),
+      log10P: result.pValueLog10,
       summary: result.summary,
       warnings: result.warnings,
       seconds: result.timing.seconds,

@@ -44,7 +44,7 @@ test("one layer of base-a transplanted into base-b is derived from base-a, that 
   const path = await write(transplant(b, a, { layers: [3], step: "layer 3 from base-a" }), "b-one-a");
   const result = await compareModels(path, baseA);
   assert.equal(result.verdict, "derived", `got ${result.verdict} p=${result.pValue}`);
-  assert.ok(result.pValueLog10 <= -6, `p = ${result.pValue}`);
+  assert.ok((result.pValueLog10 ?? 0) <= -6, `p = ${result.pValue}`);
   for (const tag of TRAINING_TAGS) assert.ok(!result.tags.includes(tag as never), `wrong tag ${tag}`);
   assert.ok(
     result.summary.some((line) =>
@@ -65,7 +65,7 @@ test("base-b's layers 2-3 under base-a's embedding are derived from base-b too",
   const path = await write(transplant(a, b, { layers: [2, 3], step: "layers 2,3 from base-b" }), "a-half-b");
   const fromB = await compareModels(path, baseB);
   assert.equal(fromB.verdict, "derived", `got ${fromB.verdict} p=${fromB.pValue}`);
-  assert.ok(fromB.pValueLog10 <= -6);
+  assert.ok((fromB.pValueLog10 ?? 0) <= -6);
   const fromA = await compareModels(path, baseA);
   assert.equal(fromA.verdict, "derived");
   for (const result of [fromA, fromB])
@@ -76,7 +76,7 @@ test("layers kept bit for bit under a re-initialised embedding are derived, the 
   const path = await write(newEmbedding(a, 23), "a-newembed");
   const result = await compareModels(path, baseA);
   assert.equal(result.verdict, "derived", `got ${result.verdict} p=${result.pValue}`);
-  assert.ok(result.pValueLog10 <= -100, `p = ${result.pValue}`);
+  assert.ok((result.pValueLog10 ?? 0) <= -100, `p = ${result.pValue}`);
   assert.equal(result.changes.components.find((c) => c.component === "mlp")?.unchangedShare, 1);
   assert.ok(result.warnings.some((w) => /the embedding differs .* while the layers are unchanged/.test(w)));
 });
@@ -84,7 +84,7 @@ test("layers kept bit for bit under a re-initialised embedding are derived, the 
 test("the second reading is paid for: independent base-a and base-b keep p ≥ 1e-3", async () => {
   const result = await compareModels(baseB, baseA);
   assert.equal(result.verdict, "architecture-only");
-  assert.ok(result.pValue >= 1e-3, `p = ${result.pValue}`);
+  assert.ok((result.pValue ?? 0) >= 1e-3, `p = ${result.pValue}`);
   assert.ok(
     result.evidence.some((e) => e.component === "anchors" && /also by their stored rows/.test(e.note)),
   );

@@ -37,7 +37,7 @@ for (const [label, source, format, width] of [
     }
     const result = await compareModels(out, source);
     assert.equal(result.verdict, "derived", `got ${result.verdict} [${result.tags}]`);
-    assert.ok(result.pValueLog10 <= -6, `p = ${result.pValue}`);
+    assert.ok((result.pValueLog10 ?? 0) <= -6, `p = ${result.pValue}`);
     assert.equal(result.direction, null);
     const line = result.summary.find((s) => s.includes("other shapes"));
     assert.ok(line?.includes(`×${width}`) || line?.includes(`${width}×`), result.summary.join("\n"));
