@@ -45,6 +45,11 @@ const SEARCHED_LAYERS = 6;
 export const TWIN_CORRELATION = 0.95;
 /** How far a twin's similarity stands above the runner-up's (two neurons of one model can look alike). */
 const TWIN_MARGIN = 0.02;
+/** Share of sampled residual dimensions with a twin column (and at least MIN_TWIN_COLUMNS) for the
+ * stored rows to be compared on the twin columns: a permuted copy, whose residual stream was relabelled
+ * rather than rotated (a rotation leaves no twins). Noise σ 0.3 leaves 82% of base-a's columns twins. */
+const TWIN_COLUMN_SHARE = 0.5;
+const MIN_TWIN_COLUMNS = 16;
 /** Best matches averaged into the statistic. */
 const TOP_MATCHES = 16;
 
@@ -274,14 +279,16 @@ export async function searchAlignment(input: SearchInput): Promise<AlignmentSear
   const residualMatrix = similarity(sampled, full, sampled.indices, everyColumn);
   const residualBest = bestPerRow(residualMatrix, sampled.indices.length, everyColumn.length);
   const residualTwins = residualBest.filter(isTwin);
-  // Where the residual stream was only permuted (and sign-flipped), each sampled suspect dimension has
-  // a twin column: the stored rows can then be compared directly on those columns.
+  // Where the residual stream was only permuted (and sign-flipped), sampled suspect dimensions have twin
+  // columns: the stored rows can then be compared directly on those columns. Only twins are used (a
+  // noised copy leaves some columns below the twin threshold, whose best match may be wrong).
+  const twinAt = residualBest.flatMap((b, i) => (isTwin(b) ? [i] : []));
   const columnTwins =
-    residualTwins.length >= 0.9 * residualBest.length
+    twinAt.length >= Math.max(MIN_TWIN_COLUMNS, TWIN_COLUMN_SHARE * residualBest.length)
       ? await twinColumns(
           input,
-          sampled.indices,
-          residualBest.map((b) => everyColumn[b.index]!),
+          twinAt.map((i) => sampled.indices[i]!),
+          twinAt.map((i) => everyColumn[residualBest[i]!.index]!),
         )
       : undefined;
   const direct: DirectComparison[] = [];

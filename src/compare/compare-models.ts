@@ -241,6 +241,12 @@ async function compareOpen(
     direct: findings.direct,
     changedVectors: decision.changedVectors,
     editedValues: fullRead?.differences ?? [],
+    storedBasisUnaligned: decision.storedBasisUnaligned,
+    layers: findings.layers,
+    ...(findings.detail.kind === "transformer" && findings.aligned === undefined
+      ? { featureBasis: findings.detail.evidence.featureBasis }
+      : {}),
+    ...(findings.detail.kind === "transformer" ? { reshaped: findings.detail.evidence.reshaped } : {}),
   };
   result.evidence = buildEvidence(result, context);
   result.summary = buildSummary(result, context);

@@ -11,6 +11,7 @@ import type { ProgressReporter } from "../progress.js";
 import type { EvidenceDetail } from "./confirm-identical.js";
 import type { DirectComparison } from "./direct.js";
 import { ALIGNMENT_NULL } from "./fitted-null.js";
+import { type LayerSharing, layerSharing } from "./layer-sharing.js";
 import { obfuscationSearch } from "./obfuscation.js";
 import type { CompareResult, TestSummary } from "./result.js";
 import { detectStoredTransposition, turnReversedMatrices } from "./stored-transposition.js";
@@ -40,6 +41,8 @@ export interface Findings {
   repeatedLayers: boolean;
   transposed: boolean;
   aligned: VerdictInput["aligned"];
+  /** Suspect layers whose own units show shared weights, and those that show none (index test only). */
+  layers: LayerSharing;
   warnings: string[];
   detail: EvidenceDetail;
 }
@@ -102,6 +105,7 @@ export async function transformerFindings(
       evidence.suspectLayers === evidence.referenceLayers &&
       evidence.onlySuspect.length === 0 &&
       evidence.onlyReference.length === 0 &&
+      evidence.reshaped.length === 0 &&
       evidence.direct.every((d) => d.elements > 0) &&
       a.model.architecture.hiddenSize === b.model.architecture.hiddenSize,
     vocabulary: evidence.anchors.vocabulary,
@@ -125,6 +129,7 @@ export async function transformerFindings(
       new Set(evidence.layerMap.pairs.map((p) => p.referenceLayer)).size < evidence.layerMap.pairs.length,
     transposed: transposed || turned || orientation.side !== undefined,
     aligned: undefined,
+    layers: layerSharing(evidence.matches, evidence.direct),
     warnings: [...evidence.warnings],
     detail: { kind: "transformer", evidence },
   };
@@ -133,6 +138,8 @@ export async function transformerFindings(
   if (obfuscation === undefined) return findings;
   findings.aligned = obfuscation.aligned;
   findings.direct = obfuscation.search.direct;
+  // Relabelled units sit at chance on the same index in every layer: that says nothing per layer.
+  findings.layers = { shared: [], unshared: [] };
   if (obfuscation.log10P !== undefined) {
     findings.log10P = obfuscation.log10P;
     findings.zScore = (obfuscation.search.statistic - ALIGNMENT_NULL.mean) / ALIGNMENT_NULL.sd;
@@ -186,6 +193,7 @@ export async function tensorFindings(
     repeatedLayers: false,
     transposed: transposed || evidence.pairs.some((p) => p.transposed),
     aligned: undefined,
+    layers: { shared: [], unshared: [] },
     warnings: [],
     detail: { kind: "tensors", evidence },
   };

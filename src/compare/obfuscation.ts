@@ -9,7 +9,7 @@ import { isMatrixComparison, residualExplained } from "./direct.js";
 import { alignmentLog10P } from "./fitted-null.js";
 import { unitRoundoff } from "./rounding.js";
 import type { TransformerEvidence } from "./transformer-evidence.js";
-import { RELATED_LOG10_P, ROUNDING_FLOOR, type VerdictInput } from "./verdict.js";
+import { INDEPENDENT_LOG10_P, RELATED_LOG10_P, ROUNDING_FLOOR, type VerdictInput } from "./verdict.js";
 
 /** Basis-free copy criteria (measured on rotated/permuted zoo and stories260K variants, docs/compare.md):
  * the twins' signature residual of a copy stays small and close to i.i.d.; a training update does not. */
@@ -60,7 +60,16 @@ export async function obfuscationSearch(
   const rotated =
     residual !== undefined && residual.twins < residual.tested / 2 && units.twins >= units.tested / 2;
   const rescaled = search.rescale > RESCALED;
-  if (!permuted && !rotated && !rescaled && (related || units.twins < 8)) return undefined;
+  if (!permuted && !rotated && !rescaled && related) return undefined;
+  if (!permuted && !rotated && !rescaled && units.twins < 8) {
+    // No twins (a relabelled copy under heavy noise, or nothing at all): the best matches still stand
+    // out of their matrices or not, and the fitted null of that statistic decides; a weak one is left to
+    // the index test (p ≥ 1e-3 is no evidence either way).
+    const log10P = alignmentLog10P(search.statistic);
+    if (log10P > INDEPENDENT_LOG10_P) return undefined;
+    const none = { permuted: false, rotated: false, rescaled: false, copy: false, noised: false };
+    return { aligned: none, search, log10P };
+  }
   const relative = search.relativeResidual ?? 1;
   // Rounding of both sides' number formats, in the weights and in the anchor rows the signatures read:
   // a rotated copy re-rounds every value (bf16: a relative error of about 2^-8 per side).

@@ -27,14 +27,28 @@ const CHANGE_WORDS: Partial<Record<ChangeTag, string>> = {
   "vocab-reordered": "reordered vocabulary rows",
 };
 
+/** Tags saying the hidden units were relabelled or re-expressed (the alignment search found how). */
+const RELABELLED = new Set<ChangeTag>(["permuted", "rotated", "rescaled"]);
+
 function list(words: string[]): string {
   if (words.length <= 1) return words[0] ?? "";
   return `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 }
 
+const layerList = (layers: number[]) =>
+  `${layers.length === 1 ? "layer" : "layers"} ${list(layers.map(String))}`;
+
 export interface SummaryContext {
   blueprint: BlueprintComparison;
   medianChange: number | null;
+  /** Suspect layers whose own units show shared weights / show none. */
+  layers: { shared: number[]; unshared: number[] };
+  /** Which reading of the units the index test reported (transformers). */
+  featureBasis?: "signature" | "stored";
+  /** The stored layer matrices do not line up although weights are shared (`verdict.ts`). */
+  storedBasisUnaligned?: boolean;
+  /** Layer tensors stored on both sides with other shapes (transformers). */
+  reshaped?: { name: string; suspect: number[]; reference: number[] }[];
   /** Every direct comparison the verdict read (sampled rows, whole vectors). */
   direct?: readonly DirectComparison[];
   /** Vectors changed beyond rounding, quantization or noise (verdict.ts). */
@@ -106,7 +120,15 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
           `${s} and ${r} share inherited weights: every sampled matrix is equal within rounding, but ${list(parts)}.`,
         );
       else {
-        lines.push(`${s} and ${r} share inherited weights, changed since by training or restructuring.`);
+        lines.push(
+          result.tags.includes("noised")
+            ? `${s} and ${r} share inherited weights, changed since by unstructured changes that look like added noise, larger than a copy keeps (nothing shows training).`
+            : context.storedBasisUnaligned === true
+              ? `${s} and ${r} share inherited weights: their hidden units match through the anchors, but the stored values do not line up at all, so the hidden space was re-expressed (e.g. rotated) and how much changed since (training, noise) is not measured.`
+              : result.test.name === "alignment" && !result.tags.some((t) => RELABELLED.has(t))
+                ? `${s} and ${r} share inherited weights: their best-matching hidden units stand out far beyond those of separately trained models, but no unit has a close twin, so how they were relabelled and changed since (training, noise) is not established.`
+                : `${s} and ${r} share inherited weights, changed since by training or restructuring.`,
+        );
         if (parts.length > 0) lines.push(`Beyond the layer matrices, ${list(parts)}.`);
       }
       break;
@@ -135,6 +157,10 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
     lines.push(
       `${t.matches} of ${t.units} sampled hidden units (${t.sets} unit sets) sit at the same index in both models; about ${t.expected} would if they had been trained separately: p = ${p} (index test).`,
     );
+    if (context.featureBasis === "stored" && (result.pValueLog10 ?? 0) <= -6)
+      lines.push(
+        "The units line up by their stored rows but not through each model's own embedding: the layers were kept while the embedding changed (p is the smaller of the two readings', doubled).",
+      );
   } else if (t.name === "tensor index test" && t.sets > 0) {
     lines.push(
       `${t.sets} tensor pairs tested row by row and column by column: ${t.matches} of ${t.units} sampled rows or columns sit at the same index: p = ${p} (per tensor, combined for any dependence).`,
@@ -149,6 +175,20 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
       `Median relative change of the layer matrices ${fmt(context.medianChange)}; ${percent(result.changes.unchangedShare)} of compared parameters unchanged.`,
     );
   }
+  const reshaped = context.reshaped ?? [];
+  if ((result.verdict === "derived" || result.verdict === "same-weights") && reshaped.length > 0) {
+    const [first] = reshaped;
+    lines.push(
+      `${reshaped.length} layer ${reshaped.length === 1 ? "tensor has" : "tensors have"} other shapes (e.g. ${first!.name}: ${first!.suspect.join("×")} in ${s}, ${first!.reference.join("×")} in ${r}): hidden units were removed or added (pruning or widening; the weights alone do not say which).`,
+    );
+  }
+  const { shared, unshared } = context.layers;
+  if ((result.verdict === "derived" || result.verdict === "same-weights") && unshared.length > 0)
+    lines.push(
+      shared.length > 0
+        ? `Only ${layerList(shared)} of ${s} ${shared.length === 1 ? "shows" : "show"} shared weights; ${layerList(unshared)} ${unshared.length === 1 ? "shows" : "show"} none: parts of the model were reused, not all of it.`
+        : `None of the tested layers of ${s} shows shared weights (${layerList(unshared)}); what is shared lies outside them (embedding, output head or norms).`,
+    );
   if (result.direction !== null) {
     const earlier = result.direction.earlier === "suspect" ? s : r;
     lines.push(`Direction: ${result.direction.evidence}, so ${earlier} came first.`);
@@ -226,7 +266,7 @@ export function buildEvidence(result: CompareResult, context: EvidenceContext): 
       component: "anchors",
       statistic: "anchor tokens",
       value: e.anchors.keys.length,
-      note: `matched by ${e.anchors.method}; hidden units described by ${e.basis === "signature" ? "signatures over the anchors (basis-free)" : e.basis === "stored" ? "their stored rows" : "nothing comparable"}`,
+      note: `matched by ${e.anchors.method}; hidden units described by ${e.basis === "signature" ? "signatures over the anchors (basis-free)" : e.basis === "stored" ? "their stored rows" : "nothing comparable"}${e.readings > 1 ? `; also by their stored rows (same widths), the index test reporting the ${e.featureBasis === "stored" ? "stored rows" : "signatures"} at twice its p` : ""}`,
     });
     // One row per suspect layer (its sets pooled), and the residual stream: the per-layer statistic
     // the reports chart is the share of sampled units at their own index.

@@ -34,6 +34,12 @@ export interface TransformerEvidence {
   /** What unit features were: signatures over anchors, stored rows, or nothing comparable. */
   basis: "signature" | "stored" | "none";
   layerMap: LayerMap;
+  /** Which unit features the reported test read: signatures over the anchors, or stored rows (the
+   * layers line up in the stored basis but not through the embedding: it was replaced or retrained). */
+  featureBasis: "signature" | "stored";
+  /** Readings of the units tested (1, or 2 when signatures and stored rows were both tested: the
+   * smaller p is taken and multiplied by 2 in `test.log10P`). */
+  readings: number;
   suspectLayers: number;
   referenceLayers: number;
   matches: SetMatch[];
@@ -42,6 +48,9 @@ export interface TransformerEvidence {
   /** Canonical tensors compared directly / only on one side. */
   onlySuspect: string[];
   onlyReference: string[];
+  /** Canonical tensors on both sides whose shapes differ (pruned or widened MLPs or heads), token
+   * matrices aside. */
+  reshaped: { name: string; suspect: number[]; reference: number[] }[];
   warnings: string[];
   /** Sets of each model (for the alignment search when the index test finds nothing). */
   suspectSets: UnitSet[];
@@ -177,9 +186,50 @@ async function compareRemaining(
   }
 }
 
+type UnitTest = ReturnType<typeof testUnitSets>;
+
+/**
+ * The index test on two readings of the same sampled units: signatures (through each model's own
+ * anchor embedding rows, the residual set included) and stored rows (same widths; the residual set left
+ * out, as its relabelling moves every stored row). Each is exact under H0, so the smaller p-value,
+ * multiplied by the 2 readings (Bonferroni), is one too.
+ */
+function strongerReading(
+  signature: UnitTest,
+  stored: UnitTest | undefined,
+): UnitTest & { featureBasis: "signature" | "stored"; readings: number } {
+  if (stored === undefined || stored.test.sets === 0)
+    return { ...signature, featureBasis: "signature", readings: 1 };
+  const [chosen, featureBasis] =
+    stored.test.log10P < signature.test.log10P
+      ? [stored, "stored" as const]
+      : [signature, "signature" as const];
+  return {
+    ...chosen,
+    test: { ...chosen.test, log10P: Math.min(0, chosen.test.log10P + Math.log10(2)) },
+    featureBasis,
+    readings: 2,
+  };
+}
+
 /** The output head as it runs: the stored lm_head, else the (tied) embedding. */
 function headOf(view: ModelView) {
   return view.tensor("lm_head") ?? view.tensor("embed");
+}
+
+/** Tensors stored under the same canonical name on both sides with different shapes. Token-indexed
+ * ones (embedding, head) are left to the vocabulary comparison (extension, removal). */
+function reshapedTensors(a: ModelView, b: ModelView): TransformerEvidence["reshaped"] {
+  const reshaped: TransformerEvidence["reshaped"] = [];
+  for (const tensor of b.model.tensors) {
+    const name = tensor.canonical;
+    if (name === "embed" || name === "lm_head") continue;
+    const suspect = a.shape(name);
+    const reference = b.shape(name);
+    if (suspect !== undefined && reference !== undefined && suspect.join() !== reference.join())
+      reshaped.push({ name, suspect: [...suspect], reference: [...reference] });
+  }
+  return reshaped;
 }
 
 /** Canonical names of a model, with a tied head counted as present (it is the embedding). */
@@ -229,16 +279,23 @@ export async function transformerEvidence(
   const compared = new Set<string>();
   const setsA: UnitSet[][] = [];
   const setsB: UnitSet[][] = [];
+  // Same widths: the units are also read by their stored rows. Signatures go through each model's own
+  // embedding, so layers copied under a replaced or retrained embedding line up only in the stored basis.
+  const storedTwins = basis === "signature" && widthA === widthB;
+  const storedA: UnitSet[][] = [];
+  const storedB: UnitSet[][] = [];
   const useA = basis === "signature" ? inputsA : undefined;
   const useB = basis === "signature" ? inputsB : undefined;
   const layers = Math.max(depthA, depthB);
   for (let layer = 0; layer < layers; layer++) {
     onProgress?.({ task: "reading layers", done: layer, total: layers, unit: "layers" });
     const keep = sameDepth ? { writerRows } : undefined;
-    const readA = layer < depthA ? await readLayer(a, layer, useA, keep) : undefined;
-    const readB = layer < depthB ? await readLayer(b, layer, useB, keep) : undefined;
+    const readA = layer < depthA ? await readLayer(a, layer, useA, keep, storedTwins) : undefined;
+    const readB = layer < depthB ? await readLayer(b, layer, useB, keep, storedTwins) : undefined;
     if (readA) setsA.push(basis === "none" ? [] : readA.sets);
     if (readB) setsB.push(basis === "none" ? [] : readB.sets);
+    if (readA) storedA.push(readA.storedSets);
+    if (readB) storedB.push(readB.storedSets);
     warnings.push(
       ...(readA?.notes ?? []).map((n) => `suspect ${n}`),
       ...(readB?.notes ?? []).map((n) => `reference ${n}`),
@@ -259,11 +316,15 @@ export async function transformerEvidence(
   }
   await compareRemaining(a, b, plan, sameDepth, compared, direct);
 
-  const { layerMap, matches, test } = testUnitSets(
+  const bySignature = testUnitSets(
     setsA,
     setsB,
     basis === "signature" ? [residualSet(inputsA!), residualSet(inputsB!)] : undefined,
     random,
+  );
+  const { layerMap, matches, test, featureBasis, readings } = strongerReading(
+    bySignature,
+    storedTwins ? testUnitSets(storedA, storedB, undefined, random) : undefined,
   );
 
   const canonicalA = canonicalNames(a);
@@ -277,6 +338,8 @@ export async function transformerEvidence(
     anchors: plan,
     basis,
     layerMap,
+    featureBasis,
+    readings,
     suspectLayers: depthA,
     referenceLayers: depthB,
     matches,
@@ -284,6 +347,7 @@ export async function transformerEvidence(
     direct,
     onlySuspect: [...canonicalA].filter((n) => !canonicalB.has(n)),
     onlyReference: [...canonicalB].filter((n) => !canonicalA.has(n)),
+    reshaped: reshapedTensors(a, b),
     warnings,
     suspectSets: setsA.flat(),
     referenceSets: setsB.flat(),

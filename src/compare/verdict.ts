@@ -14,6 +14,7 @@ import type { BlueprintComparison } from "./blueprint.js";
 import {
   type DirectComparison,
   isMatrixComparison,
+  looksLikeNoise,
   residualExplained,
   tokenMatrixKept,
   unchangedShare,
@@ -34,6 +35,13 @@ const CONTINUED_PRETRAINING_CHANGE = 0.3;
 /** Median relative change above which the weights mostly come from training after the shared start:
  * what two models trained from one initialisation show (makemore: see docs/compare.md). */
 const SHARED_INITIALISATION_CHANGE = 1.0;
+
+/** Median |correlation| of the layer matrices' sampled rows below which the stored values do not line
+ * up, and median residual correlation with the reference below which the residual holds −reference (as
+ * for independent values: ≈ −0.7; rotated copies of base-a: −0.69; shared-initialisation makemore pair:
+ * +0.08). */
+const UNALIGNED_CORRELATION = 0.2;
+const UNALIGNED_RESIDUAL = -0.5;
 
 export interface VerdictInput {
   log10P: number;
@@ -65,6 +73,8 @@ export interface VerdictInput {
   aligned:
     | { permuted: boolean; rotated: boolean; rescaled: boolean; copy: boolean; noised: boolean }
     | undefined;
+  /** Suspect layers whose own units show shared weights / show none (`layer-sharing.ts`). */
+  layers: { shared: number[]; unshared: number[] };
 }
 
 export interface VerdictDecision {
@@ -78,6 +88,10 @@ export interface VerdictDecision {
   components: ComponentChange[];
   unchangedShare: number | null;
   medianChange: number | null;
+  /** Shared weights found, but the stored layer matrices do not line up at all (values as unrelated as
+   * two independent models'): the hidden space was re-expressed in a way the alignment search did not
+   * name, so the direct comparison measures no change. */
+  storedBasisUnaligned: boolean;
 }
 
 /** Matrices that decide: token-indexed ones (embedding, head) hold rows of very unequal use whose
@@ -123,7 +137,20 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   );
   const vectors = input.direct.filter((d) => !isMatrixComparison(d));
   const changedVectors = vectors.filter((d) => !vectorResidualExplained(d));
-  const base = { components, unchangedShare: share, medianChange, changedTokenMatrices, changedVectors };
+  const storedBasisUnaligned =
+    input.aligned === undefined &&
+    input.layers.unshared.length === 0 &&
+    matrices.length > 0 &&
+    (median(matrices.map((d) => Math.abs(d.correlation))) ?? 1) < UNALIGNED_CORRELATION &&
+    (median(matrices.map((d) => d.residualCorrelation)) ?? 0) < UNALIGNED_RESIDUAL;
+  const base = {
+    components,
+    unchangedShare: share,
+    medianChange,
+    changedTokenMatrices,
+    storedBasisUnaligned,
+    changedVectors,
+  };
 
   // Number formats: stored dtypes, and what the values show (a quantization grid on one side only, or
   // float values last rounded to a narrower format than they are stored in).
@@ -186,6 +213,20 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   if (input.suspectExperts && !input.referenceExperts) tags.add("moe-upcycled");
   if (input.vocabulary !== null && input.vocabulary.added > 0 && input.vocabulary.removed === 0)
     tags.add("vocab-extended");
+  // Some layers share nothing: the change of the layer matrices mixes reused and foreign weights and
+  // describes no training.
+  if (input.layers.unshared.length > 0)
+    return { verdict: "derived", reason: undefined, tags: [...tags], ...base };
+  // Every changed layer matrix differs by unstructured noise independent of the weights, only more of it
+  // than a copy keeps (or beside a changed structure): nothing shows training.
+  if (storedBasisUnaligned) return { verdict: "derived", reason: undefined, tags: [...tags], ...base };
+  const changed = matrices.filter(
+    (d) => d.bitEqual !== 1 && d.withinRounding < 0.999 && d.relativeError > ROUNDING_FLOOR,
+  );
+  if (changed.length > 0 && changed.every(looksLikeNoise)) {
+    tags.add("noised");
+    return { verdict: "derived", reason: undefined, tags: [...tags], ...base };
+  }
   if (
     input.initialisation ||
     (input.sameStructure && medianChange !== null && medianChange >= SHARED_INITIALISATION_CHANGE)

@@ -75,6 +75,8 @@ export interface RowSample {
 export interface LayerRead {
   layer: number;
   sets: UnitSet[];
+  /** The same units described by their stored rows (only when asked for, with anchor signatures). */
+  storedSets: UnitSet[];
   /** Canonical tensor → the rows read (only when asked to keep them). */
   samples: Map<string, RowSample>;
   notes: string[];
@@ -123,6 +125,9 @@ export interface Reader {
   inputs: AnchorInputs | undefined;
   keep: boolean;
   samples: Map<string, RowSample>;
+  /** When given (and `inputs` too), every set is also described by its stored rows and that twin is
+   * added here: layers copied into a model whose embedding changed line up only in the stored basis. */
+  storedSets?: UnitSet[];
 }
 
 async function readRows(
@@ -169,24 +174,33 @@ export async function mlpSet(
   if (up === undefined || up.length !== 2) return undefined;
   const chosen = indices ?? sampleIndices(up[0]!, MLP_UNITS, "mlp");
   const parts: UnitPart[] = [];
+  const storedParts: UnitPart[] = [];
   for (const kind of ["gate", "up"]) {
     const sample = await readRows(reader, `${prefix}.${kind}`, chosen);
     if (sample === undefined) continue;
     const features = describe(reader, sample, gamma);
     if (features !== undefined) parts.push({ name: kind, features });
+    storedParts.push({ name: kind, features: sample.values });
   }
-  if (parts.length === 0) return undefined;
-  return {
+  const set = (kept: UnitPart[], basis: UnitSet["basis"]): UnitSet => ({
     id: expert === undefined ? `layer ${layer} mlp` : `layer ${layer} expert ${expert}`,
     kind: "mlp",
     layer,
     expert,
     population: up[0]!,
     indices: chosen,
-    parts,
-    width: parts[0]!.features.length / chosen.length,
-    basis: reader.inputs === undefined ? "stored" : "signature",
-  };
+    parts: kept,
+    width: kept[0]!.features.length / chosen.length,
+    basis,
+  });
+  if (storedTwinWanted(reader) && storedParts.length > 0) reader.storedSets!.push(set(storedParts, "stored"));
+  if (parts.length === 0) return undefined;
+  return set(parts, reader.inputs === undefined ? "stored" : "signature");
+}
+
+/** Stored-row twins are wanted: asked for, and the main sets are signatures (else they are the stored rows). */
+function storedTwinWanted(reader: Reader): boolean {
+  return reader.storedSets !== undefined && reader.inputs !== undefined;
 }
 
 /** Head geometry of a layer from the q and k shapes and the declared figures. */
@@ -239,36 +253,41 @@ export async function attentionSet(
   // Value rows are read for the direct comparison only.
   if (reader.keep) await readRows(reader, `layers.${layer}.attn.v`, kvRows);
   if (keys === undefined || queries === undefined) return undefined;
+  const set = (k: Float32Array, q: Float32Array, basis: UnitSet["basis"]): UnitSet => {
+    const width = k.length / kvRows.length;
+    const parts: UnitPart[] = [];
+    within.forEach((row, r) => {
+      const key = new Float32Array(sampled.length * width);
+      const query = new Float32Array(sampled.length * width);
+      sampled.forEach((_, gi) => {
+        const kRow = gi * within.length + r;
+        key.set(k.subarray(kRow * width, (kRow + 1) * width), gi * width);
+        for (let j = 0; j < perGroup; j++) {
+          const qRow = (gi * perGroup + j) * within.length + r;
+          for (let t = 0; t < width; t++)
+            query[gi * width + t] = query[gi * width + t]! + q[qRow * width + t]!;
+        }
+      });
+      parts.push({ name: `k${row}`, features: key }, { name: `qs${row}`, features: query });
+    });
+    return {
+      id: `layer ${layer} attention`,
+      kind: "attention",
+      layer,
+      expert: undefined,
+      population: geometry.groups,
+      indices: sampled,
+      parts,
+      width,
+      basis,
+      geometry: `${heads}/${geometry.groups}/${headDim}`,
+    };
+  };
+  if (storedTwinWanted(reader)) reader.storedSets!.push(set(keys.values, queries.values, "stored"));
   const k = describe(reader, keys, gamma);
   const q = describe(reader, queries, gamma);
   if (k === undefined || q === undefined) return undefined;
-  const width = k.length / kvRows.length;
-  const parts: UnitPart[] = [];
-  within.forEach((row, r) => {
-    const key = new Float32Array(sampled.length * width);
-    const query = new Float32Array(sampled.length * width);
-    sampled.forEach((_, gi) => {
-      const kRow = gi * within.length + r;
-      key.set(k.subarray(kRow * width, (kRow + 1) * width), gi * width);
-      for (let j = 0; j < perGroup; j++) {
-        const qRow = (gi * perGroup + j) * within.length + r;
-        for (let t = 0; t < width; t++) query[gi * width + t] = query[gi * width + t]! + q[qRow * width + t]!;
-      }
-    });
-    parts.push({ name: `k${row}`, features: key }, { name: `qs${row}`, features: query });
-  });
-  return {
-    id: `layer ${layer} attention`,
-    kind: "attention",
-    layer,
-    expert: undefined,
-    population: geometry.groups,
-    indices: sampled,
-    parts,
-    width,
-    basis: reader.inputs === undefined ? "stored" : "signature",
-    geometry: `${heads}/${geometry.groups}/${headDim}`,
-  };
+  return set(k, q, reader.inputs === undefined ? "stored" : "signature");
 }
 
 /**
@@ -280,8 +299,15 @@ export async function readLayer(
   layer: number,
   inputs: AnchorInputs | undefined,
   keep: { writerRows: number[] } | undefined,
+  storedTwins = false,
 ): Promise<LayerRead> {
-  const reader: Reader = { view, inputs, keep: keep !== undefined, samples: new Map() };
+  const reader: Reader = {
+    view,
+    inputs,
+    keep: keep !== undefined,
+    samples: new Map(),
+    ...(storedTwins ? { storedSets: [] } : {}),
+  };
   const notes: string[] = [];
   const sets: UnitSet[] = [];
   const attnGain = await view.vector(`layers.${layer}.attn_norm`);
@@ -318,5 +344,5 @@ export async function readLayer(
     if (router !== undefined && router.length === 2)
       await readRows(reader, `layers.${layer}.moe.router`, sampleIndices(router[0]!, MLP_UNITS, "rows"));
   }
-  return { layer, sets, samples: reader.samples, notes };
+  return { layer, sets, storedSets: reader.storedSets ?? [], samples: reader.samples, notes };
 }

@@ -9,7 +9,7 @@ import { basename, join } from "node:path";
 import { UsageError } from "../errors.js";
 import { writeLlama2c } from "../formats/llama2c/writer.js";
 import { writeHfFolder } from "../formats/safetensors/writer.js";
-import { headDim, type LlamaModel, layerOf, type RopeOrder } from "./llama-model.js";
+import { headDim, type LlamaConfig, type LlamaModel, layerOf, type RopeOrder } from "./llama-model.js";
 import { transpose } from "./matrix.js";
 import { storedName } from "./naming-schemes.js";
 import { convertRopeRows } from "./rope-order.js";
@@ -22,8 +22,9 @@ export interface WriteOptions {
   copyFiles?: readonly string[];
 }
 
-/** Canonical-layout values of `name` with q/k rows in the `order` rotary layout. */
-async function readInOrder(model: LlamaModel, name: string, order: RopeOrder): Promise<Float32Array> {
+/** Canonical-layout values of `name` with q/k rows in the `order` rotary layout (what a writer of that
+ * convention stores). */
+export async function readInOrder(model: LlamaModel, name: string, order: RopeOrder): Promise<Float32Array> {
   const values = await model.read(name);
   const part = layerOf(name)?.part;
   if (part !== "attn.q" && part !== "attn.k") return values;
@@ -38,19 +39,32 @@ async function readInOrder(model: LlamaModel, name: string, order: RopeOrder): P
   );
 }
 
-function hfConfig(model: LlamaModel): Record<string, unknown> {
-  const { config, storage } = model;
-  const architecture =
-    storage.fused === "phi3"
-      ? ["Phi3ForCausalLM", "phi3"]
-      : storage.fused === "baichuan"
-        ? ["BaichuanForCausalLM", "baichuan"]
-        : storage.naming === "yi"
-          ? ["YiForCausalLM", "Yi"]
-          : ["LlamaForCausalLM", "llama"];
+/** The llama2.c header of a Llama model of this blueprint: legacy (version 0) or Q8_0 (version 2, with
+ * its group size). */
+export function llama2cHeader(config: LlamaConfig, version: 0 | 2, groupSize: number | undefined) {
   return {
-    architectures: [architecture[0]],
-    model_type: architecture[1],
+    version,
+    dim: config.dim,
+    hiddenDim: config.hiddenDim,
+    nLayers: config.nLayers,
+    nHeads: config.nHeads,
+    nKvHeads: config.nKvHeads,
+    vocabSize: config.vocabSize,
+    seqLen: config.maxSeqLen,
+    sharedClassifier: config.tiedEmbeddings,
+    groupSize,
+  };
+}
+
+/** The HF config.json of a Llama model of this blueprint; `extra` keys are added or replace ours (in
+ * place: `architectures` and `model_type` stay first). */
+export function llamaHfConfig(
+  config: LlamaConfig,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    architectures: ["LlamaForCausalLM"],
+    model_type: "llama",
     hidden_size: config.dim,
     intermediate_size: config.hiddenDim,
     num_hidden_layers: config.nLayers,
@@ -62,9 +76,26 @@ function hfConfig(model: LlamaModel): Record<string, unknown> {
     rope_theta: config.ropeTheta,
     hidden_act: "silu",
     tie_word_embeddings: config.tiedEmbeddings,
+    ...extra,
+  };
+}
+
+function hfConfig(model: LlamaModel): Record<string, unknown> {
+  const { config, storage } = model;
+  const architecture =
+    storage.fused === "phi3"
+      ? ["Phi3ForCausalLM", "phi3"]
+      : storage.fused === "baichuan"
+        ? ["BaichuanForCausalLM", "baichuan"]
+        : storage.naming === "yi"
+          ? ["YiForCausalLM", "Yi"]
+          : ["LlamaForCausalLM", "llama"];
+  return llamaHfConfig(config, {
+    architectures: [architecture[0]],
+    model_type: architecture[1],
     torch_dtype: { F32: "float32", F16: "float16", BF16: "bfloat16" }[storage.dtype],
     lineage_transforms: model.history,
-  };
+  });
 }
 
 interface StoredTensor {
@@ -166,34 +197,19 @@ async function writeLlama2cFile(model: LlamaModel, path: string): Promise<void> 
   const canonical: Record<string, string> = Object.fromEntries(
     [...model.shapes.keys()].map((name) => [storedName("meta", name), name]),
   );
-  await writeLlama2c(
-    path,
-    {
-      version: 0,
-      dim: config.dim,
-      hiddenDim: config.hiddenDim,
-      nLayers: config.nLayers,
-      nHeads: config.nHeads,
-      nKvHeads: config.nKvHeads,
-      vocabSize: config.vocabSize,
-      seqLen: config.maxSeqLen,
-      sharedClassifier: config.tiedEmbeddings,
-      groupSize: undefined,
-    },
-    async (stored) => {
-      if (stored.startsWith("freqs_cis_") && !model.shapes.has(stored)) {
-        return rotaryTable(model, stored.endsWith("real") ? "real" : "imag");
-      }
-      const name = canonical[stored] ?? stored;
-      const values = await readInOrder(model, name, "interleaved");
-      const shape = model.shapes.get(name)!;
-      // As the HF writer: the embedding is a lookup table, not a Linear, and stays [vocab, dim] (the real
-      // stories260K.transpose.bin transposes every layer matrix and keeps the embedding as it was).
-      return storage.transposed && shape.length === 2 && !name.startsWith("freqs_cis_") && name !== "embed"
-        ? transpose(values, shape[0]!, shape[1]!)
-        : values;
-    },
-  );
+  await writeLlama2c(path, llama2cHeader(config, 0, undefined), async (stored) => {
+    if (stored.startsWith("freqs_cis_") && !model.shapes.has(stored)) {
+      return rotaryTable(model, stored.endsWith("real") ? "real" : "imag");
+    }
+    const name = canonical[stored] ?? stored;
+    const values = await readInOrder(model, name, "interleaved");
+    const shape = model.shapes.get(name)!;
+    // As the HF writer: the embedding is a lookup table, not a Linear, and stays [vocab, dim] (the real
+    // stories260K.transpose.bin transposes every layer matrix and keeps the embedding as it was).
+    return storage.transposed && shape.length === 2 && !name.startsWith("freqs_cis_") && name !== "embed"
+      ? transpose(values, shape[0]!, shape[1]!)
+      : values;
+  });
 }
 
 /** Write `model` to `out` (a folder for `hf`, a file path for `llama2c`). */
