@@ -125,7 +125,7 @@ test("a large p is reported as no sign of shared weights, never as proof of sepa
   assert.equal(result.verdict, "architecture-only");
   assert.equal(
     result.summary[0],
-    "b-yi and base-a share a blueprint; their weights show no more similarity than models trained separately do (p = 0.900): no sign of shared weights.",
+    "b-yi and base-a share a blueprint; their weights show no more similarity than models trained separately do (p = 1.000): no sign of shared weights.",
   );
   const terminal = renderCompare(result).join("\n");
   const page = renderCompareHtml(result);
