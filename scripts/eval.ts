@@ -19,13 +19,11 @@ if (hermetic)
   console.log(`../shared is absent: running the hermetic subset (${pairs.length} pairs) from fixtures/zoo`);
 
 /** Inputs a reader on another branch will open: reported, not failed. */
-const AWAITED_READERS = [/PyTorch pickle checkpoints/];
-
 interface Row {
   pair: LabelledPair;
   result?: CompareResult;
   error?: string;
-  outcome: "right" | "wrong" | "pending" | "awaiting reader" | "unexpected pass";
+  outcome: "right" | "wrong" | "pending" | "unexpected pass";
 }
 
 const rows: Row[] = [];
@@ -38,12 +36,7 @@ for (const pair of pairs) {
     rows.push({ pair, result, outcome });
   } catch (error) {
     const message = error instanceof LineageError ? error.describe() : String(error);
-    const awaited = AWAITED_READERS.some((pattern) => pattern.test(message));
-    rows.push({
-      pair,
-      error: message,
-      outcome: awaited ? "awaiting reader" : pair.pending ? "pending" : "wrong",
-    });
+    rows.push({ pair, error: message, outcome: pair.pending ? "pending" : "wrong" });
   }
 }
 
@@ -51,7 +44,6 @@ const MARK: Record<Row["outcome"], string> = {
   right: "✓",
   wrong: "✗",
   pending: "…",
-  "awaiting reader": "–",
   "unexpected pass": "!",
 };
 const table: string[][] = [
@@ -119,9 +111,7 @@ if (related.length > 0) {
 }
 const count = (outcome: Row["outcome"]) => rows.filter((row) => row.outcome === outcome).length;
 console.log(
-  `\n${count("right")}/${rows.length - count("pending") - count("awaiting reader")} verdicts right` +
-    (count("pending") + count("awaiting reader") > 0
-      ? `; ${count("pending")} pending on reader fixes in flight, ${count("awaiting reader")} awaiting a reader`
-      : ""),
+  `\n${count("right")}/${rows.length - count("pending")} verdicts right` +
+    (count("pending") > 0 ? `; ${count("pending")} pending on reader fixes in flight` : ""),
 );
 process.exitCode = count("wrong") + count("unexpected pass") === 0 ? 0 : 1;

@@ -62,9 +62,13 @@ export async function buildFingerprint(
     sets: [],
     notes,
   };
+  if (model.noWeights !== undefined) {
+    notes.push(`holds no weight tensors: ${model.noWeights}`);
+    return fingerprint;
+  }
   const embed = view.tensor("embed");
   if (embed === undefined || embed.shape.length !== 2) {
-    notes.push("no token embedding: no anchors, so no unit signatures");
+    notes.push("no token embedding tensor: no anchors, so no unit signatures");
     return fingerprint;
   }
   if (vocabulary === undefined)

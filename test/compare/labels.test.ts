@@ -1,8 +1,7 @@
 /**
  * Every labelled pair of ../shared (zoo and real labels.json, the compare cases of cases/README.md) is a
  * test: the verdict must be the label's (or one it also accepts), and the p-value must agree with it
- * (shared weights ≤ 1e-6, independent ≥ 1e-3). Pairs waiting for a reader on another branch are
- * `todo`. Skipped without ../shared (the committed zoo subset runs in zoo.test.ts).
+ * (shared weights ≤ 1e-6, independent ≥ 1e-3). Pairs marked pending are `todo`. Skipped without ../shared (the committed zoo subset runs in zoo.test.ts).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -13,7 +12,6 @@ import { fixture, repoRoot, shared } from "../helpers.js";
 
 const root = shared();
 const { pairs } = root === undefined ? { pairs: [] } : labelledPairs(root, join(repoRoot, "fixtures"));
-const PICKLE = /\.pt$/;
 
 test("labelled pairs are present", { skip: root === undefined ? "../shared is not present" : false }, () => {
   assert.ok(pairs.length >= 40, `${pairs.length} pairs`);
@@ -22,9 +20,7 @@ test("labelled pairs are present", { skip: root === undefined ? "../shared is no
 
 for (const pair of pairs) {
   const name = `${pair.set}: ${pair.suspect} vs ${pair.reference} → ${pair.verdict}`;
-  const todo =
-    pair.pending ?? (PICKLE.test(pair.suspect) ? "needs the PyTorch reader (branch reach)" : undefined);
-  test(name, todo === undefined ? {} : { todo }, async () => {
+  test(name, pair.pending === undefined ? {} : { todo: pair.pending }, async () => {
     const result = await compareModels(pair.suspectPath, pair.referencePath);
     assert.ok(
       result.verdict === pair.verdict || pair.alsoAccept.includes(result.verdict),
