@@ -1,8 +1,9 @@
 /**
  * The README's quoted outputs, checked against what the commands print today (issue 12).
  *
- *   npm run readme:check            run every quoted command, report the outputs that differ (exit 1)
- *   npm run readme:write            rewrite the quoted outputs from real runs
+ *   npm run readme:check [FILE...]  run every quoted command of README.md and docs/*.md (or of FILE),
+ *                                   report the outputs that differ (exit 1)
+ *   npm run readme:write [FILE...]  rewrite the quoted outputs from real runs
  *
  * A quoted command is a line `$ lineage ARGS` inside a fenced block; its output is every following line
  * up to the next `$ ` line or the end of the block. A line holding only `…` (or `...`) stands for any number of
@@ -10,12 +11,13 @@
  * Tolerated differences, and only these: timings (`1.59 s`), dates (`2026-11-28`), the absolute path
  * of the folder holding the repo (shown as `..`) and temporary folders (`/tmp/x/`). Output files a
  * command names bare (`zoo-bases.json`) are written to a temporary folder and shown bare. Commands run from the repo root through tsx, colours
- * off, with a fresh library file for the whole README; blocks naming `../shared` are skipped when that
- * folder is absent.
+ * off, with a fresh library file for the whole README; commands naming `../shared` are skipped when that
+ * folder is absent, and so are the other `library` commands of their block (a `library list` would read
+ * a library the skipped ones never filled).
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +29,8 @@ const isEllipsis = (line: string) => line.trim() === "…" || line.trim() === ".
 interface Segment {
   /** Index of the `$ lineage` line in the file's lines. */
   line: number;
+  /** Index of the line opening the fenced block the segment is in. */
+  block: number;
   args: string[];
   /** Index range of the quoted output lines: [start, end). */
   start: number;
@@ -47,12 +51,14 @@ export function splitArgs(text: string): string[] {
 export function findSegments(lines: readonly string[]): Segment[] {
   const segments: Segment[] = [];
   let inBlock = false;
+  let block = -1;
   let current: Segment | undefined;
   lines.forEach((line, index) => {
     if (/^```/.test(line)) {
       if (current !== undefined) segments.push({ ...current, end: index });
       current = undefined;
       inBlock = !inBlock;
+      if (inBlock) block = index;
       return;
     }
     if (!inBlock) return;
@@ -62,10 +68,22 @@ export function findSegments(lines: readonly string[]): Segment[] {
       current =
         command === null
           ? undefined
-          : { line: index, args: splitArgs(command[1]!), start: index + 1, end: -1 };
+          : { line: index, block, args: splitArgs(command[1]!), start: index + 1, end: -1 };
     }
   });
   return segments;
+}
+
+const namesShared = (segment: Segment) => segment.args.some((arg) => arg.startsWith("../shared"));
+const isLibrary = (segment: Segment) => segment.args[0] === "library";
+
+/**
+ * Segments to skip when `../shared` is absent: those naming it, and every `library` command of a block
+ * where a `library` command names it (they read the library the skipped ones would have filled).
+ */
+export function needsShared(segments: readonly Segment[]): Set<Segment> {
+  const blocks = new Set(segments.filter((s) => isLibrary(s) && namesShared(s)).map((s) => s.block));
+  return new Set(segments.filter((s) => namesShared(s) || (isLibrary(s) && blocks.has(s.block))));
 }
 
 /** What may differ between runs: timings, dates, and where the repo lives. */
@@ -148,12 +166,10 @@ export async function checkFile(
   let checked = 0;
   let skipped = 0;
   const replacements: { segment: Segment; lines: string[] }[] = [];
+  const skip = existsSync(join(root, "..", "shared")) ? new Set<Segment>() : needsShared(segments);
   try {
     for (const segment of segments) {
-      if (
-        segment.args.some((arg) => arg.startsWith("../shared")) &&
-        !existsSync(join(root, "..", "shared"))
-      ) {
+      if (skip.has(segment)) {
         skipped++;
         continue;
       }
@@ -191,11 +207,17 @@ export async function checkFile(
   return { checked, differ, skipped };
 }
 
+/** README.md and every Markdown file of docs/: the files whose quoted outputs users copy. */
+async function defaultFiles(): Promise<string[]> {
+  const docs = (await readdir(join(root, "docs"))).filter((name) => name.endsWith(".md")).sort();
+  return [join(root, "README.md"), ...docs.map((name) => join(root, "docs", name))];
+}
+
 async function main(): Promise<void> {
   const write = process.argv.includes("--write");
   const files = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
   let failed = 0;
-  for (const file of files.length > 0 ? files : [join(root, "README.md")]) {
+  for (const file of files.length > 0 ? files : await defaultFiles()) {
     const { checked, differ, skipped } = await checkFile(file, write);
     for (const line of differ) process.stdout.write(`${write ? "rewrote" : "differs"}: ${line}\n`);
     process.stdout.write(

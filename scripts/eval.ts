@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { compareModels } from "../src/compare/compare-models.js";
 import type { CompareResult } from "../src/compare/result.js";
 import { LineageError } from "../src/errors.js";
-import { formatLog10PValue as formatLog10P } from "../src/report/format.js";
+import { formatLog10PValue } from "../src/report/format.js";
 import { isIndependent, type LabelledPair, labelledPairs } from "./eval-pairs.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,7 +58,7 @@ for (const row of rows) {
     row.pair.verdict,
     r?.verdict ?? "error",
     MARK[row.outcome],
-    r === undefined ? "–" : formatLog10P(r.pValueLog10),
+    r === undefined || r.pValueLog10 === null ? "–" : formatLog10PValue(r.pValueLog10),
     r === undefined
       ? "–"
       : r.test.fittedOn === undefined
@@ -95,19 +95,22 @@ const independent = rows.filter((row) => row.result !== undefined && isIndepende
 const related = rows.filter(
   (row) => row.result !== undefined && !isIndependent(row.pair) && row.outcome === "right",
 );
-const ps = independent.map((row) => 10 ** row.result!.pValueLog10).sort((a, b) => a - b);
+// Pairs where no test ran have no p-value: they are not part of the calibration.
+const ps = independent
+  .flatMap((row) => (row.result?.pValueLog10 == null ? [] : [10 ** row.result.pValueLog10]))
+  .sort((a, b) => a - b);
 let ks = 0;
 ps.forEach((p, i) => {
   ks = Math.max(ks, Math.abs((i + 1) / ps.length - p), Math.abs(i / ps.length - p));
 });
 console.log(
-  `\ncalibration, ${ps.length} independent pairs: p = ${ps.map((p) => formatLog10P(Math.log10(p))).join(", ")}; ` +
+  `\ncalibration, ${ps.length} independent pairs: p = ${ps.map((p) => formatLog10PValue(Math.log10(p))).join(", ")}; ` +
     `KS distance from uniform ${ks.toFixed(2)} (the index test's p is a conservative bound: independent pairs sit at or above uniform); ` +
     `${ps.filter((p) => p < 1e-3).length} below 1e-3`,
 );
 if (related.length > 0) {
-  const worst = Math.max(...related.map((row) => row.result!.pValueLog10));
-  console.log(`related pairs: ${related.length}, largest p ${formatLog10P(worst)} (must be ≤ 1e-6)`);
+  const worst = Math.max(...related.map((row) => row.result!.pValueLog10 ?? 0));
+  console.log(`related pairs: ${related.length}, largest p ${formatLog10PValue(worst)} (must be ≤ 1e-6)`);
 }
 const count = (outcome: Row["outcome"]) => rows.filter((row) => row.outcome === outcome).length;
 console.log(

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { fingerprintModel } from "../src/fingerprint/from-path.js";
 import { matchFingerprints } from "../src/fingerprint/match.js";
 import type { ModelFingerprint } from "../src/fingerprint/model-fingerprint.js";
+import { layersText } from "../src/library/presentation.js";
 import { formatLog10PValue } from "../src/report/format.js";
 
 const zoo = resolve(process.argv[2] ?? join(import.meta.dirname, "..", "..", "shared", "zoo"));
@@ -45,7 +46,7 @@ for (const reference of references) {
     if (suspect === reference) continue;
     const m = matchFingerprints(fingerprints.get(suspect)!, fingerprints.get(reference)!);
     console.log(
-      `| ${suspect} | ${reference} | ${m.relation} | ${m.matches}/${m.units} (${m.sets} sets) | ${formatLog10PValue(m.log10P)} | ${m.similarity.toFixed(4)} | ${m.layers.map((l) => l.referenceLayer).join(",")} |`,
+      `| ${suspect} | ${reference} | ${m.relation} | ${m.matches}/${m.units} (${m.sets} sets) | ${formatLog10PValue(m.log10P)} | ${m.similarity.toFixed(4)} | ${layersText(m)} |`,
     );
   }
 }

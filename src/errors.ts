@@ -37,7 +37,12 @@ export class FormatError extends LineageError {}
 /** A path that does not exist or cannot be read. */
 export class InputNotFoundError extends LineageError {}
 
-/** Something the user asked for that cannot be done as asked (bad option, incompatible inputs). */
+/** A request that clashes with what is already stored (a library name that is taken): exit 1, like
+ * other bad input, since the command line itself is well-formed. */
+export class ConflictError extends LineageError {}
+
+/** A command line that is wrong in itself, before any input is read (an unknown option, a missing
+ * argument, a value out of range or empty, an output file that cannot be written): exit 2. */
 export class UsageError extends LineageError {
   override readonly exitCode = 2;
 }

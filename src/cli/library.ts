@@ -1,9 +1,10 @@
 /** `lineage library add|list|remove|match|export|import`: the local fingerprint library. */
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { FormatError, InputNotFoundError } from "../errors.js";
+import { FormatError } from "../errors.js";
 import { fingerprintModel, suspectReadings } from "../fingerprint/from-path.js";
+import { regularFileSize } from "../formats/file-reader.js";
 import { displayName } from "../formats/model-source.js";
 import { requireWeightEvidence } from "../library/evidence.js";
 import { exportEntries, MAX_IMPORT_BYTES, parseExport } from "../library/exchange.js";
@@ -47,12 +48,7 @@ async function withProgress<T>(command: Command, task: (display: ProgressDisplay
 }
 
 async function readExportFile(file: string): Promise<unknown> {
-  let size: number;
-  try {
-    size = (await stat(file)).size;
-  } catch (error) {
-    throw new InputNotFoundError("no such file", { file, cause: error });
-  }
+  const size = await regularFileSize(file);
   if (size > MAX_IMPORT_BYTES) {
     throw new FormatError(`file of ${size} bytes exceeds the ${MAX_IMPORT_BYTES}-byte import limit`, {
       file,

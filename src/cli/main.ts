@@ -9,6 +9,7 @@ import { LineageError } from "../errors.js";
 import { registerCompare } from "./compare.js";
 import { registerInspect } from "./inspect.js";
 import { registerLibrary } from "./library.js";
+import { refuseEmptyOptionValues } from "./options.js";
 import { registerProbe } from "./probe.js";
 import { registerTokenizer } from "./tokenizer.js";
 
@@ -18,7 +19,8 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .option("--quiet", "no progress display on stderr (it is drawn only when stderr is a terminal)")
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .hook("preAction", (_program, action) => refuseEmptyOptionValues(action));
   registerInspect(program);
   registerTokenizer(program);
   registerCompare(program);

@@ -5,7 +5,7 @@
 import { constants } from "node:fs";
 import { access, stat, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { UsageError } from "../errors.js";
 
 export interface IntegerBounds {
@@ -41,11 +41,32 @@ export function integerOption(option: string, bounds: IntegerBounds): (value: st
   };
 }
 
+/** Options whose empty value means something (`--notes ""`: no notes). */
+const EMPTY_ALLOWED = new Set(["notes"]);
+
+/**
+ * A UsageError for any option of `command` (or of the program, for global ones) given an empty value:
+ * `--html ""` or `--library "$UNSET"` is a mistake on the command line, not a file named "" (which then
+ * reads as "exists and is not a file") nor a cue to fall back to a default. Run before every action.
+ */
+export function refuseEmptyOptionValues(command: Command): void {
+  for (let current: Command | null = command; current !== null; current = current.parent) {
+    for (const option of current.options) {
+      const key = option.attributeName();
+      if (EMPTY_ALLOWED.has(key) || current.getOptionValue(key) !== "") continue;
+      throw new UsageError(`needs ${option.flags.split(" ")[1] ?? "a value"}, got an empty value`, {
+        field: option.long ?? option.flags,
+      });
+    }
+  }
+}
+
 /**
  * Throws a UsageError naming `option` unless `file` can be written: its folder exists and is writable,
  * and the file itself, if present, is a writable regular file. Checked before the work, not after.
  */
 export async function assertWritable(file: string, option: string): Promise<void> {
+  if (file === "") throw new UsageError("needs a file name, got an empty value", { field: option });
   const path = resolve(file);
   const existing = await stat(path).catch(() => undefined);
   if (existing !== undefined) {

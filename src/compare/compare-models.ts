@@ -22,11 +22,12 @@ import { seededRandom } from "../stats/rng.js";
 import { compareBlueprints } from "./blueprint.js";
 import { confirmIdentical } from "./confirm-identical.js";
 import { declaredAgreement } from "./declared-agreement.js";
-import { inferDirection, looksInitialised } from "./direction.js";
+import { inferDirection } from "./direction.js";
 import { tensorFindings, transformerFindings } from "./findings.js";
 import { matchUnrecognised } from "./match-unrecognised.js";
-import { type CompareResult, pValueFromLog10 } from "./result.js";
+import { type CompareResult, pValueFromLog10, type TestSummary } from "./result.js";
 import { buildEvidence, buildSummary } from "./summary.js";
+import { looksUntrained } from "./untrained.js";
 import { decideVerdict, RELATED_LOG10_P, ROUNDING_FLOOR } from "./verdict.js";
 
 export interface CompareOptions extends ProgressOptions {
@@ -65,13 +66,16 @@ function layoutsDiffer(suspect: CanonicalModel, reference: CanonicalModel): bool
   return transposed(suspect) !== transposed(reference);
 }
 
-async function initialised(view: ModelView): Promise<boolean> {
-  const vectors = new Map<string, Float32Array>();
-  for (const tensor of view.model.tensors) {
-    if (tensor.shape.length !== 1 || !/norm(\.bias)?$/.test(tensor.canonical)) continue;
-    vectors.set(tensor.canonical, await view.model.read(tensor.canonical));
-  }
-  return looksInitialised(vectors);
+/** The test summary when nothing could be tested: why, in place of a null hypothesis. */
+function noTest(why: string | undefined): TestSummary {
+  return {
+    name: "none",
+    nullHypothesis: `no test ran: ${why ?? "nothing corresponds between the two models"}`,
+    matches: 0,
+    units: 0,
+    sets: 0,
+    expected: 0,
+  };
 }
 
 /** A file without weights is refused with the reason, never called independent of anything. */
@@ -157,8 +161,10 @@ async function compareOpen(
     equalOnSample && findings.log10P <= RELATED_LOG10_P && findings.sameStructure
       ? await confirmIdentical(a, b, findings.detail)
       : false;
-  const suspectInitialised = await initialised(a);
-  const referenceInitialised = await initialised(b);
+  // A rotated or rescaled copy folds its norm gains into the matrices: unit norms there say nothing.
+  const folded = findings.aligned !== undefined && (findings.aligned.rotated || findings.aligned.rescaled);
+  const suspectInitialised = !folded && (await looksUntrained(suspectModel));
+  const referenceInitialised = !folded && (await looksUntrained(referenceModel));
   const decision = decideVerdict({
     ...findings,
     blueprint,
@@ -183,11 +189,20 @@ async function compareOpen(
       );
   const direction = related
     ? inferDirection(
-        { ...findings, suspectExperts, referenceExperts, suspectInitialised, referenceInitialised },
+        {
+          ...findings,
+          suspectExperts,
+          referenceExperts,
+          sameWeights: decision.verdict === "same-weights",
+          suspectInitialised,
+          referenceInitialised,
+        },
         suspect,
         reference,
       )
     : null;
+  // No unit set or tensor pair could be tested: no p-value at all, never "p = 1".
+  const tested = findings.test.name === "alignment" || findings.test.sets > 0;
   const bytes = (model: CanonicalModel) =>
     model.source.store.tensors.reduce((sum, t) => sum + t.byteLength, 0);
   const result: CompareResult = {
@@ -196,10 +211,10 @@ async function compareOpen(
     verdict: decision.verdict,
     ...(decision.reason === undefined ? {} : { reason: decision.reason }),
     tags: decision.tags,
-    pValue: pValueFromLog10(findings.log10P),
-    pValueLog10: findings.log10P,
-    test: findings.test,
-    zScore: findings.zScore,
+    ...(tested
+      ? { pValue: pValueFromLog10(findings.log10P), pValueLog10: findings.log10P, test: findings.test }
+      : { pValue: null, pValueLog10: null, test: noTest(findings.nothingCompared) }),
+    zScore: tested ? findings.zScore : null,
     direction,
     changes: {
       unchangedShare: decision.unchangedShare,

@@ -42,6 +42,18 @@ export interface DeclaredAgreement {
 
 const SHARED: ReadonlySet<CompareResult["verdict"]> = new Set(["identical", "same-weights", "derived"]);
 
+/** A `base_model_relation` value as a noun phrase ("a quantized copy"); values outside the Hub's
+ * vocabulary are quoted as declared. */
+export function relationPhrase(relation: string): string {
+  const phrases: Record<string, string> = {
+    finetune: "a fine-tune",
+    adapter: "an adapter",
+    merge: "a merge",
+    quantized: "a quantized copy",
+  };
+  return phrases[relation] ?? `a "${relation}" relation`;
+}
+
 /** The measured relation in the Hub's `base_model_relation` vocabulary (see the table above). */
 export function hubRelationOf(result: Pick<CompareResult, "verdict" | "tags">): HubRelation | null {
   if (result.verdict === "same-weights") {
@@ -96,7 +108,7 @@ export async function declaredAgreement(
       agreement = "agrees";
       const kind =
         declared !== undefined && hubRelation !== null && declared !== hubRelation
-          ? `, though the weights look like a ${hubRelation} rather than a ${declared}`
+          ? `, though the weights look like ${relationPhrase(hubRelation)} rather than ${relationPhrase(declared)}`
           : "";
       statement = `${who} as its base, and the weights agree${kind}.`;
     } else {

@@ -4,9 +4,14 @@
  *   - a vocabulary that extends the other's (tokens appended, none removed): the extended one is later;
  *   - layers added by repeating the other's layers (depth up-scaling): the deeper one is later;
  *   - experts copied from a dense MLP (upcycling): the MoE is later;
- *   - a quantization grid only one side lies on: the quantized one was made from the other;
- *   - an untrained initialisation (every norm gain exactly 1 and every norm bias exactly 0 where the
- *     other model has trained values): the initialisation came first.
+ *   - a quantization grid only one side lies on, between two models holding the same weights (a
+ *     quantized copy): the quantized one was made from the other. Not for a `derived` pair: one side
+ *     may have been trained on from a dequantized copy, so the grid only says which side was quantized
+ *     last, not which came first;
+ *   - an untrained initialisation (`untrained.ts`: norms at their initial values AND layer matrices that
+ *     look like an i.i.d. draw) where the other model is trained: the initialisation came first. Never
+ *     when the alignment found a rotation or rescaling (such copies fold the norm gains into the
+ *     matrices, which leaves the norms at 1).
  */
 import { type DirectComparison, isMatrixComparison } from "./direct.js";
 
@@ -19,7 +24,9 @@ export interface DirectionInput {
   suspectExperts: boolean;
   referenceExperts: boolean;
   direct: readonly DirectComparison[];
-  /** Norm gains and biases of each side (canonical name → values). */
+  /** The verdict is `same-weights` (a copy): only then does a one-sided quantization grid give order. */
+  sameWeights: boolean;
+  /** Each side looks untrained (`looksUntrained`), already false under a found rotation/rescaling. */
   suspectInitialised: boolean;
   referenceInitialised: boolean;
 }
@@ -55,7 +62,7 @@ export function inferDirection(input: DirectionInput, suspect: string, reference
     return { earlier: "reference", evidence: `${suspect}'s experts are copies of ${reference}'s dense MLPs` };
   if (input.referenceExperts && !input.suspectExperts)
     return { earlier: "suspect", evidence: `${reference}'s experts are copies of ${suspect}'s dense MLPs` };
-  const matrices = input.direct.filter(isMatrixComparison);
+  const matrices = input.sameWeights ? input.direct.filter(isMatrixComparison) : [];
   const onlySuspectGrid = matrices.length > 0 && matrices.every((d) => d.quantized === "suspect");
   const onlyReferenceGrid = matrices.length > 0 && matrices.every((d) => d.quantized === "reference");
   if (onlySuspectGrid)
@@ -65,27 +72,12 @@ export function inferDirection(input: DirectionInput, suspect: string, reference
   if (input.suspectInitialised && !input.referenceInitialised)
     return {
       earlier: "suspect",
-      evidence: `${suspect} is an untrained initialisation (every norm gain 1, every norm bias 0)`,
+      evidence: `${suspect} is an untrained initialisation (every norm gain 1, every norm bias 0, layer matrices i.i.d. without structure)`,
     };
   if (input.referenceInitialised && !input.suspectInitialised)
     return {
       earlier: "reference",
-      evidence: `${reference} is an untrained initialisation (every norm gain 1, every norm bias 0)`,
+      evidence: `${reference} is an untrained initialisation (every norm gain 1, every norm bias 0, layer matrices i.i.d. without structure)`,
     };
   return null;
-}
-
-/** Every norm gain exactly 1 and every norm bias exactly 0: a model as initialised, never trained
- * (linear-layer biases are drawn at random by PyTorch's default initialisation, so they say nothing). */
-export function looksInitialised(vectors: ReadonlyMap<string, Float32Array>): boolean {
-  let seen = 0;
-  for (const [name, values] of vectors) {
-    const norm = /norm$/.test(name);
-    const bias = /norm\.bias$/.test(name);
-    if (!norm && !bias) continue;
-    seen++;
-    const expected = norm ? 1 : 0;
-    for (const v of values) if (v !== expected) return false;
-  }
-  return seen > 0;
 }

@@ -5,7 +5,8 @@
  * For each suspect tensor of unknown name and each reference canonical tensor the suspect lacks, with
  * the same shape or the transposed shape, the statistic is the |centred correlation| of the values at
  * fixed sample positions (never a raw cosine). An assignment over those similarities pairs them; pairs
- * above VALUE_MATCH_MIN are "matched by value". What remains is paired by structure alone (same shape,
+ * whose correlation is beyond chance for the number of values and of comparisons (`value-match.ts`) are
+ * "matched by value". What remains is paired by structure alone (same shape,
  * nearest layer number in the name, then name order): that keeps the blueprint comparable for
  * independent weights, and the layer statistics then decide on values as for any other model.
  */
@@ -15,10 +16,8 @@ import type { CanonicalModel, CanonicalTensor, LayoutTransform } from "../naming
 import { applyTransforms } from "../naming/transforms.js";
 import { centredCorrelation } from "../stats/correlation.js";
 import { solveAssignment } from "./stats/assignment.js";
+import { pairedByValue } from "./value-match.js";
 
-/** |centred correlation| above which two tensors are taken to hold the same (possibly trained) values:
- * independently trained tensors sit near 0, fine-tuned copies near 1 (zoo: ≥ 0.8 after 400 steps). */
-export const VALUE_MATCH_MIN = 0.3;
 /** Sample positions compared per tensor: enough for a correlation to ±0.02, cheap to hold in memory. */
 const SAMPLES = 4096;
 
@@ -173,17 +172,26 @@ export async function matchUnrecognised(
     });
   }
 
-  const best = (c: Candidate, t: CanonicalTensor): { similarity: number; way: Orientation } => {
+  const best = (
+    c: Candidate,
+    t: CanonicalTensor,
+  ): { similarity: number; way: Orientation; values: number } => {
     const byWay = c.samples.get(shapeKey(t.shape));
     const target = targetSamples.get(t.canonical);
-    let result = { similarity: 0, way: "same" as Orientation };
-    if (byWay === undefined || target === undefined) return { similarity: -1, way: "same" };
+    let result = { similarity: 0, way: "same" as Orientation, values: 0 };
+    if (byWay === undefined || target === undefined) return { similarity: -1, way: "same", values: 0 };
     for (const [way, values] of byWay) {
       const similarity = Math.abs(centredCorrelation(values, target));
-      if (Number.isFinite(similarity) && similarity > result.similarity) result = { similarity, way };
+      if (Number.isFinite(similarity) && similarity > result.similarity)
+        result = { similarity, way, values: values.length };
     }
     return result;
   };
+  // Every correlation computed to choose the pairs: the multiple comparisons a by-value pair must pay.
+  let comparisons = 0;
+  for (const c of candidates)
+    for (const t of targets)
+      if (targetSamples.has(t.canonical)) comparisons += c.samples.get(shapeKey(t.shape))?.size ?? 0;
 
   const added: CanonicalTensor[] = [];
   let byValue = 0;
@@ -200,7 +208,7 @@ export async function matchUnrecognised(
     targets.length,
   )) {
     const b = best(candidates[i]!, targets[j]!);
-    if (b.similarity < VALUE_MATCH_MIN) continue;
+    if (!pairedByValue(b.similarity, b.values, comparisons)) continue;
     matchedSuspect.add(i);
     matchedTarget.add(j);
     added.push(canonicalFor(candidates[i]!.tensor, targets[j]!, b.way, "matched-by-value"));

@@ -90,7 +90,8 @@ export interface ChangeSummary {
 /** The test behind `pValue`, with its null hypothesis stated. */
 export interface TestSummary {
   /** `index test` (exact, label symmetry), `tensor index test` (unknown layouts, exact per tensor,
-   * combined for any dependence), `alignment` (fitted null), or `none`. */
+   * combined for any dependence), `alignment` (fitted null), or `none` (nothing could be tested: no
+   * p-value; `nullHypothesis` then says why). */
   name: "index test" | "tensor index test" | "alignment" | "none";
   /** The null hypothesis the p-value is computed under, in words. */
   nullHypothesis: string;
@@ -112,10 +113,10 @@ export interface CompareResult {
   reason?: string;
   tags: ChangeTag[];
   /** p-value under the null hypothesis of `test` (independently trained weights); 1e-300 when smaller
-   * (`pValueLog10` keeps the exponent). */
-  pValue: number;
-  /** log10 of the p-value, never floored. */
-  pValueLog10: number;
+   * (`pValueLog10` keeps the exponent); null when no test ran (`test.name` = `none`). */
+  pValue: number | null;
+  /** log10 of the p-value, never floored; null when no test ran. */
+  pValueLog10: number | null;
   test: TestSummary;
   /** Separation from the null, in standard deviations of the null (index tests: (C − E[C]) / SD). */
   zScore: number | null;

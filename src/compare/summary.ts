@@ -4,7 +4,7 @@
  * every figure they quote is a field of the result.
  */
 
-import { formatLog10PValue as formatLog10P } from "../report/format.js";
+import { formatLog10PValue } from "../report/format.js";
 import { indexTest } from "../stats/index-test.js";
 import type { BlueprintComparison } from "./blueprint.js";
 import type { EvidenceDetail } from "./confirm-identical.js";
@@ -41,7 +41,7 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
   const s = result.suspect;
   const r = result.reference;
   const lines: string[] = [];
-  const p = formatLog10P(result.pValueLog10);
+  const p = result.pValueLog10 === null ? "none" : formatLog10PValue(result.pValueLog10);
   switch (result.verdict) {
     case "identical":
       lines.push(`${s} and ${r} hold the same weights, value for value.`);
@@ -67,7 +67,11 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
       lines.push(`${s} and ${r} share a blueprint but no weights: they were trained separately.`);
       break;
     case "unrelated":
-      lines.push(`${s} and ${r} differ in blueprint and share no weights.`);
+      lines.push(
+        context.blueprint.status === "unknown"
+          ? `${s} and ${r} share no weights; their blueprints could not be compared (too little is known of them).`
+          : `${s} and ${r} differ in blueprint and share no weights.`,
+      );
       break;
   }
   const t = result.test;
@@ -113,11 +117,15 @@ export function buildEvidence(result: CompareResult, context: EvidenceContext): 
   items.push({
     component: "architecture",
     statistic: "blueprint",
-    value: blueprint.same ? "same" : blueprint.differences.join("; "),
+    value: blueprint.status === "different" ? blueprint.differences.join("; ") : blueprint.status,
     note:
-      (blueprint.same ? "same family and figures (names aside)" : "the blueprints differ") +
+      (blueprint.status === "same"
+        ? "same family and figures (names aside)"
+        : blueprint.status === "unknown"
+          ? "not comparable: too little is known of the blueprints (hidden size and depth are needed on both sides)"
+          : "the blueprints differ") +
       (blueprint.unknown.length > 0
-        ? `; known on one side only (not a difference): ${blueprint.unknown.join(", ")}`
+        ? `; known on one side only (neither a difference nor a sameness): ${blueprint.unknown.join(", ")}`
         : ""),
   });
   const vocab = result.changes.vocabulary;
@@ -129,14 +137,32 @@ export function buildEvidence(result: CompareResult, context: EvidenceContext): 
       note: `${vocab.added} only in ${result.suspect}, ${vocab.removed} only in ${result.reference}, ${vocab.reordered} at another id (a shared tokenizer alone proves little)`,
     });
   const t = result.test;
-  items.push({
-    component: "weights",
-    statistic: t.name === "none" ? "no test" : `${t.name}: same-index matches`,
-    value: t.units === 0 ? "none compared" : `${t.matches}/${t.units}`,
-    pValue: result.pValue,
-    pValueLog10: result.pValueLog10,
-    note: `${t.sets} sets, ${t.expected} expected under the null: ${t.nullHypothesis}`,
-  });
+  if (t.name === "none" || result.pValue === null || result.pValueLog10 === null)
+    items.push({
+      component: "weights",
+      statistic: "no test",
+      value: "none compared",
+      note: t.nullHypothesis,
+    });
+  else if (t.name === "alignment")
+    // Twins are found at any index (the alignment search), not at the same index.
+    items.push({
+      component: "weights",
+      statistic: "alignment: units with a twin (at any index)",
+      value: `${t.matches}/${t.units}`,
+      pValue: result.pValue,
+      pValueLog10: result.pValueLog10,
+      note: `fitted null from ${t.fittedOn ?? 0} pairs: ${t.nullHypothesis}`,
+    });
+  else
+    items.push({
+      component: "weights",
+      statistic: `${t.name}: same-index matches`,
+      value: t.units === 0 ? "none compared" : `${t.matches}/${t.units}`,
+      pValue: result.pValue,
+      pValueLog10: result.pValueLog10,
+      note: `${t.sets} sets, ${t.expected} expected under the null: ${t.nullHypothesis}`,
+    });
   if (detail.kind === "transformer") {
     const e = detail.evidence;
     items.push({

@@ -18,14 +18,12 @@ import { centredCorrelation } from "../stats/correlation.js";
 import { bestMatches, indexTest, sameIndexCount } from "../stats/index-test.js";
 import { compareValues, componentOf, type DirectComparison } from "./direct.js";
 import { solveAssignment } from "./stats/assignment.js";
+import { pairedByValue } from "./value-match.js";
 
 /** Rows (and columns) sampled per tensor for the tests and the direct comparison. */
 const TENSOR_UNITS = 128;
 /** Rows compared when pairing tensors of one shape by value. */
 const VALUE_ROWS = 32;
-/** |centred correlation| of sampled values above which two tensors are taken to hold one tensor's
- * values (independently trained tensors sit near 0). */
-export const VALUE_MATCH_MIN = 0.3;
 /** Shortest vectors a correlation is computed over for the index test. */
 const MIN_VECTOR = 8;
 /** Largest tensor read whole to compare it transposed. */
@@ -137,9 +135,11 @@ export async function pairTensors(
       groups.get(groupKey(t.shape)) ?? groups.set(groupKey(t.shape), { s: [], r: [] }).get(groupKey(t.shape))!
     ).s.push(t);
   for (const t of restB) groups.get(groupKey(t.shape))?.r.push(t);
+  // Every correlation computed to choose the pairs: the multiple comparisons a by-value pair must pay.
+  const comparisons = [...groups.values()].reduce((sum, g) => sum + g.s.length * g.r.length, 0);
   for (const { s, r } of groups.values()) {
     if (s.length === 0 || r.length === 0) continue;
-    const similarity = await valueSimilarities(s, r);
+    const { similarity, values } = await valueSimilarities(s, r);
     const [rows, cols] = [s.length, r.length];
     const flip = rows > cols;
     const cost = new Float64Array(rows * cols);
@@ -152,7 +152,8 @@ export async function pairTensors(
     for (const [i, j] of chosen) {
       if (i < 0 || j < 0) continue;
       const value = similarity[i * cols + j]!;
-      take(s[i]!, r[j]!, value >= VALUE_MATCH_MIN ? "value" : "shape", Math.max(rows, cols));
+      const byValue = pairedByValue(value, values[i * cols + j]!, comparisons);
+      take(s[i]!, r[j]!, byValue ? "value" : "shape", Math.max(rows, cols));
     }
   }
   return {
@@ -162,9 +163,14 @@ export async function pairTensors(
   };
 }
 
-/** |centred correlation| of the same sampled rows for every suspect × reference tensor of one shape group. */
-async function valueSimilarities(s: TensorHandle[], r: TensorHandle[]): Promise<Float64Array> {
+/** |centred correlation| of the same sampled rows for every suspect × reference tensor of one shape
+ * group, and the number of values each was computed over. */
+async function valueSimilarities(
+  s: TensorHandle[],
+  r: TensorHandle[],
+): Promise<{ similarity: Float64Array; values: Int32Array }> {
   const out = new Float64Array(s.length * r.length);
+  const counts = new Int32Array(s.length * r.length);
   const sample = async (handle: TensorHandle, target: readonly number[], turn: boolean) => {
     const { rows } = matrixView(target);
     const picks = sampleIndices(rows, VALUE_ROWS, "value-match");
@@ -183,9 +189,10 @@ async function valueSimilarities(s: TensorHandle[], r: TensorHandle[]): Promise<
     for (let j = 0; j < r.length; j++) {
       const values = await sample(s[i]!, r[j]!.shape, reversed(s[i]!.shape, r[j]!.shape));
       out[i * r.length + j] = values === undefined ? 0 : Math.abs(centredCorrelation(values, references[j]!));
+      counts[i * r.length + j] = values === undefined ? 0 : Math.min(values.length, references[j]!.length);
     }
   }
-  return out;
+  return { similarity: out, values: counts };
 }
 
 /** Same-index matches of the rows (or, transposed, the columns) of two [k × w] samples. */

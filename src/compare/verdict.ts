@@ -5,7 +5,7 @@
  *   p ≤ 1e-6  shared weights: `identical` (everything bit-equal, confirmed by a full read), `same-weights`
  *             (same structure and every matrix's residual explained by rounding, quantization or
  *             i.i.d. noise), else `derived`
- *   p ≥ 1e-3  no shared weights: `architecture-only` (same blueprint) or `unrelated`
+ *   p ≥ 1e-3  no shared weights: `architecture-only` (same blueprint, known on both sides) or `unrelated`
  *   between   `inconclusive` (weak evidence), as when nothing corresponds.
  *
  * So the verdict and the p-value never contradict each other.

@@ -32,6 +32,8 @@ export interface FingerprintMatch {
   /** Mean signature correlation of the layers' units with their same-index twins. */
   similarity: number;
   sharedAnchors: number;
+  /** Layers the suspect's fingerprint holds unit sets for (the layer map may leave some unmapped). */
+  suspectDepth: number;
   /** Suspect layer → reference layer, with the share of its sampled units at their own index. */
   layers: { suspectLayer: number; referenceLayer: number; sameIndexShare: number }[];
   tokenizer: { sameVocabulary: boolean; sameTokenSet: boolean } | null;
@@ -119,6 +121,10 @@ export function matchFingerprints(
   const [ia, ib] = sharedKeys(suspect.anchors.keys, reference.anchors.keys);
   const base = {
     sharedAnchors: ia.length,
+    suspectDepth: suspect.sets.reduce(
+      (depth, set) => Math.max(depth, set.layer === null ? 0 : set.layer + 1),
+      0,
+    ),
     tokenizer,
     sameBlueprint: sameBlueprint(suspect, reference),
     notes,

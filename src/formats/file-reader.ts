@@ -2,21 +2,48 @@
  * Positional reads from a file handle, with the file's size known up front so every offset can be
  * checked before any bytes are requested.
  */
+import { type Stats, statSync } from "node:fs";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { FormatError, InputNotFoundError } from "../errors.js";
 import { checkRange, type RangeSource } from "./range-source.js";
 import { LOCAL_ROW_GAP_BYTES } from "./row-reads.js";
 
-/** The size of a regular file (symlinks followed), or an InputNotFoundError naming the path. */
+function sizeOfRegular(info: Stats, path: string): number {
+  if (info.isFile()) return info.size;
+  const what = info.isFIFO()
+    ? "a named pipe (FIFO)"
+    : info.isDirectory()
+      ? "a folder"
+      : info.isSocket()
+        ? "a socket"
+        : "a device";
+  throw new InputNotFoundError(`not a regular file: ${what}`, { file: path });
+}
+
+/**
+ * The size of a regular file (symlinks followed), or an InputNotFoundError naming the path. Every file
+ * lineage reads is stat-ed with this before it is opened: opening a named pipe blocks until something
+ * writes to it (a hang), and a device (/dev/zero, /dev/urandom) has no end.
+ */
 export async function regularFileSize(path: string): Promise<number> {
+  let info: Stats;
   try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new InputNotFoundError("not a regular file", { file: path });
-    return info.size;
+    info = await stat(path);
   } catch (error) {
-    if (error instanceof InputNotFoundError) throw error;
     throw new InputNotFoundError("cannot read file (does it exist?)", { file: path, cause: error });
   }
+  return sizeOfRegular(info, path);
+}
+
+/** `regularFileSize` for the synchronous readers. */
+export function regularFileSizeSync(path: string): number {
+  let info: Stats;
+  try {
+    info = statSync(path);
+  } catch (error) {
+    throw new InputNotFoundError("cannot read file (does it exist?)", { file: path, cause: error });
+  }
+  return sizeOfRegular(info, path);
 }
 
 /** A local file as a RangeSource. */

@@ -13,6 +13,7 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { FormatError, InputNotFoundError } from "../errors.js";
 import { PositionalFile } from "./file-reader.js";
+import { refuseSeveralModels } from "./folder-models.js";
 import { firstShardName } from "./gguf/split.js";
 import { GgufStore } from "./gguf/store.js";
 import { isHfCacheRepo, resolveHfCacheRepo } from "./hf-cache.js";
@@ -78,6 +79,9 @@ const LLAMA2C_TOKENIZER = /^(tokenizer|tok\d+)\.bin$/;
 const MISTRAL_CONSOLIDATED = /^consolidated(\.\d+)?\.safetensors$/;
 /** PyTorch checkpoints by name (read by interpreting their pickle, never by running it). */
 export const PICKLE_NAME = /(^pytorch_model.*\.bin$|\.pt$|\.pth$|\.ckpt$)/;
+/** What transformers' Trainer saves beside a checkpoint (trainer.py: TRAINING_ARGS_NAME, OPTIMIZER_NAME,
+ * SCHEDULER_NAME, SCALER_NAME, `rng_state*.pth`): pickles, but not weights, so never a model. */
+const TRAINER_STATE = /^(training_args\.bin|optimizer\.pt|scheduler\.pt|scaler\.pt|rng_state(_\d+)?\.pth)$/;
 
 async function statOrNotFound(path: string) {
   try {
@@ -135,7 +139,7 @@ export async function openWeightSource(source: RangeSource, kind: FileKind): Pro
 /** The kind of weight file behind a source, from its first bytes (and its name). */
 export async function sniffSource(source: RangeSource, name: string): Promise<FileKind> {
   const bytes = await source.read(0, Math.min(SNIFF_BYTES, source.size), "format");
-  return sniffBytes(bytes, source.size, name);
+  return sniffBytes(bytes, name);
 }
 
 /** The error for a sharded checkpoint with shards missing: it names the first and counts the rest. */
@@ -205,6 +209,27 @@ async function openNamed(folder: ModelFolder, name: string, kind: FileKind): Pro
   return openWeightSource(await folder.open(name), kind);
 }
 
+/** The `.bin` files of a folder that are neither tokenizers nor named as PyTorch checkpoints, by the
+ * kind their first bytes show (llama2.c checkpoints, and PyTorch pickles under other names). */
+async function sniffBins(folder: ModelFolder, names: readonly string[]) {
+  const bins = names.filter(
+    (name) =>
+      name.endsWith(".bin") &&
+      !LLAMA2C_TOKENIZER.test(name) &&
+      !PICKLE_NAME.test(name) &&
+      !TRAINER_STATE.test(name),
+  );
+  const llama2c: string[] = [];
+  const pickles: string[] = [];
+  for (const name of bins) {
+    const source = await folder.open(name);
+    const kind = await sniffSource(source, name).finally(() => source.close());
+    if (kind === "pickle") pickles.push(name);
+    if (kind === "llama2c") llama2c.push(name);
+  }
+  return { llama2c, pickles };
+}
+
 async function openFolderWeights(folder: ModelFolder): Promise<Opened> {
   const names = folder.names.filter((name) => !name.includes("/"));
   const indexes = names.filter(isShardIndexName);
@@ -214,12 +239,23 @@ async function openFolderWeights(folder: ModelFolder): Promise<Opened> {
       file: folder.location,
     });
   }
+  // Mistral ships `consolidated.safetensors` (its own format, same weights) beside the HF shards.
+  const indexed =
+    indexes.length === 1 ? safetensors.filter((name) => !MISTRAL_CONSOLIDATED.test(name)) : safetensors;
+  const ggufNames = names.filter((name) => name.toLowerCase().endsWith(".gguf"));
+  const sniffed = await sniffBins(folder, names);
+  const pickles = [
+    ...names.filter((name) => PICKLE_NAME.test(name) && !TRAINER_STATE.test(name)),
+    ...sniffed.pickles,
+  ];
+  refuseSeveralModels(
+    { safetensors: indexed, index: indexes[0], ggufs: ggufNames, llama2c: sniffed.llama2c, pickles, names },
+    folder.location,
+  );
   if (indexes.length === 1) {
     const indexName = indexes[0]!;
     const indexPath = folder.pathOf(indexName);
-    // Mistral ships `consolidated.safetensors` (its own format, same weights) beside the HF shards.
-    const shards = safetensors.filter((name) => !MISTRAL_CONSOLIDATED.test(name));
-    const { store } = await openShardedSafetensors(indexPath, shards, {
+    const { store } = await openShardedSafetensors(indexPath, indexed, {
       readIndex: async () => parseJsonBytes(await folder.readSmall(indexName, MAX_CONFIG_BYTES), indexPath),
       open: (shard) => folder.open(shard),
     });
@@ -233,27 +269,14 @@ async function openFolderWeights(folder: ModelFolder): Promise<Opened> {
     return { format: "safetensors", store, weightFiles: [...store.files] };
   }
   // A split model's shards all end in .gguf: open its first shard, which reads the others.
-  const ggufNames = names.filter((name) => name.toLowerCase().endsWith(".gguf"));
   const firstShard = ggufNames.length > 1 ? firstShardName(ggufNames) : undefined;
   const gguf = firstShard ?? chooseGguf(names, folder.location);
   if (gguf !== undefined) return openNamed(folder, gguf, "gguf");
-  const pickles = names.filter((name) => PICKLE_NAME.test(name));
-  const bins = names.filter(
-    (name) => name.endsWith(".bin") && !LLAMA2C_TOKENIZER.test(name) && !PICKLE_NAME.test(name),
-  );
-  const llama2c: string[] = [];
-  for (const name of bins) {
-    const source = await folder.open(name);
-    const kind = await sniffSource(source, name).finally(() => source.close());
-    if (kind === "pickle") pickles.push(name);
-    if (kind === "llama2c") llama2c.push(name);
-  }
+  const llama2c = sniffed.llama2c;
   if (llama2c.length > 1) {
     throw new FormatError(
-      `folder holds ${llama2c.length} llama2.c checkpoints (${llama2c.join(", ")}): name one`,
-      {
-        file: folder.location,
-      },
+      `folder holds ${llama2c.length} llama2.c checkpoints (${llama2c.join(", ")}): name the one you mean`,
+      { file: folder.location },
     );
   }
   if (llama2c.length === 1) return openNamed(folder, llama2c[0]!, "llama2c");

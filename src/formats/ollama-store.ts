@@ -9,6 +9,7 @@ import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { FormatError } from "../errors.js";
+import { regularFileSize } from "./file-reader.js";
 
 export const OLLAMA_MODEL_MEDIA_TYPE = "application/vnd.ollama.image.model";
 export const OLLAMA_DEFAULT_REGISTRY = "registry.ollama.ai";
@@ -89,9 +90,9 @@ export async function readOllamaManifest(
   manifestPath: string,
   modelsDir = modelsDirOf(manifestPath),
 ): Promise<OllamaModel> {
-  const info = await stat(manifestPath);
-  if (info.size > MAX_MANIFEST_BYTES) {
-    throw new FormatError(`${info.size}-byte file is not an Ollama manifest`, { file: manifestPath });
+  const manifestSize = await regularFileSize(manifestPath);
+  if (manifestSize > MAX_MANIFEST_BYTES) {
+    throw new FormatError(`${manifestSize}-byte file is not an Ollama manifest`, { file: manifestPath });
   }
   let manifest: unknown;
   try {

@@ -5,6 +5,7 @@
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { InputNotFoundError } from "../errors.js";
+import { regularFileSize } from "./file-reader.js";
 import { hasLlama2cMagic, LEGACY_HEADER_BYTES } from "./llama2c/header.js";
 
 export type FileKind = "gguf" | "safetensors" | "safetensors-index" | "llama2c" | "pickle" | "unknown";
@@ -16,6 +17,7 @@ export async function readPrefix(
   path: string,
   length = SNIFF_BYTES,
 ): Promise<{ bytes: Uint8Array; size: number }> {
+  await regularFileSize(path); // before opening: a named pipe would block the open
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, "r");
@@ -32,10 +34,20 @@ export async function readPrefix(
   }
 }
 
-function looksLikeSafetensors(bytes: Uint8Array, size: number): boolean {
-  if (bytes.byteLength < 9) return false;
+/** Bytes that may follow a safetensors header's opening `{`: a key's quote, the closing brace of `{}`,
+ * or JSON whitespace (the format pads headers with spaces). A legacy llama2.c header whose n_layers is
+ * 123 also has `{` at byte 8, but a zero byte after it. */
+const AFTER_BRACE = new Set([0x22, 0x7d, 0x20, 0x09, 0x0a, 0x0d]);
+
+/**
+ * A safetensors file by its shape alone: an 8-byte little-endian length of at least 2 (`{}`), then `{`
+ * and a byte that can follow it in JSON. The length is not compared with the file size here: a
+ * truncated file or an absurd length is still a safetensors, and its reader says what is wrong with it.
+ */
+function looksLikeSafetensors(bytes: Uint8Array): boolean {
+  if (bytes.byteLength < 10) return false;
   const length = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  return length > 1n && length <= BigInt(size - 8) && bytes[8] === 0x7b; // '{'
+  return length >= 2n && bytes[8] === 0x7b && AFTER_BRACE.has(bytes[9]!); // '{'
 }
 
 function looksLikePickle(bytes: Uint8Array): boolean {
@@ -54,16 +66,17 @@ function looksLikeLegacyLlama2c(bytes: Uint8Array): boolean {
   );
 }
 
-export function sniffBytes(bytes: Uint8Array, size: number, name: string): FileKind {
+/** The kind of file whose first bytes (up to SNIFF_BYTES) are `bytes` and whose name is `name`. */
+export function sniffBytes(bytes: Uint8Array, name: string): FileKind {
   if (bytes.byteLength >= 4 && new TextDecoder().decode(bytes.subarray(0, 4)) === "GGUF") return "gguf";
   if (name.endsWith(".safetensors.index.json")) return "safetensors-index";
-  if (looksLikeSafetensors(bytes, size)) return "safetensors";
+  if (looksLikeSafetensors(bytes)) return "safetensors";
   if (looksLikePickle(bytes)) return "pickle";
   if (hasLlama2cMagic(bytes) || looksLikeLegacyLlama2c(bytes)) return "llama2c";
   return "unknown";
 }
 
 export async function sniffFile(path: string): Promise<FileKind> {
-  const { bytes, size } = await readPrefix(path);
-  return sniffBytes(bytes, size, basename(path));
+  const { bytes } = await readPrefix(path);
+  return sniffBytes(bytes, basename(path));
 }

@@ -6,7 +6,7 @@
 import { FormatError } from "../errors.js";
 
 /** Projector files of multimodal models: not the language model's weights. */
-const PROJECTOR = /(^|[-_.])mmproj([-_.]|$)/i;
+export const PROJECTOR = /(^|[-_.])mmproj([-_.]|$)/i;
 
 /** The one model GGUF among `names`, undefined when there is none, or a FormatError listing them. */
 export function chooseGguf(names: readonly string[], location: string): string | undefined {

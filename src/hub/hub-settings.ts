@@ -7,7 +7,7 @@
  * lineage's own cache of fetched byte ranges lives in `LINEAGE_CACHE` (default
  * `$XDG_CACHE_HOME/lineage`, `~/.cache/lineage`).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -41,6 +41,8 @@ function expandHome(path: string): string {
 
 function readTokenFile(path: string): string | undefined {
   try {
+    const info = statSync(path);
+    if (!info.isFile() || info.size > MAX_TOKEN_FILE_BYTES) return undefined; // a named pipe would hang
     const text = readFileSync(path, "utf8");
     if (text.length > MAX_TOKEN_FILE_BYTES) return undefined;
     const token = text.trim();

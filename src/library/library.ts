@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { FormatError, InputNotFoundError, UsageError } from "../errors.js";
+import { ConflictError, FormatError, InputNotFoundError, UsageError } from "../errors.js";
 import { type ModelFingerprint, parseFingerprint } from "../fingerprint/model-fingerprint.js";
 import { migrate } from "./schema.js";
 
@@ -144,7 +144,7 @@ export class FingerprintLibrary {
   add(entry: NewEntry, options: { replace?: boolean } = {}): LibraryEntryInfo {
     checkName(entry.name);
     if (!options.replace && this.has(entry.name)) {
-      throw new UsageError(`the library already has a fingerprint named "${entry.name}" (use --replace)`, {
+      throw new ConflictError(`the library already has a fingerprint named "${entry.name}" (use --replace)`, {
         file: this.file,
         field: "name",
       });
@@ -175,7 +175,7 @@ export class FingerprintLibrary {
     if (!options.replace) {
       const clashes = entries.filter((e) => this.has(e.name)).map((e) => e.name);
       if (clashes.length > 0) {
-        throw new UsageError(
+        throw new ConflictError(
           `the library already has ${clashes.map((n) => `"${n}"`).join(", ")} (use --replace)`,
           {
             file: this.file,
@@ -199,7 +199,7 @@ export class FingerprintLibrary {
     return rows.map((row) => this.toInfo(row));
   }
 
-  /** One entry with its fingerprint. Throws UsageError for an unknown name. */
+  /** One entry with its fingerprint. Throws InputNotFoundError for an unknown name. */
   get(name: string): LibraryEntry {
     const row = this.db.prepare("SELECT * FROM fingerprints WHERE name = ?").get(name) as Row | undefined;
     if (row === undefined) throw this.unknown(name);
@@ -228,12 +228,16 @@ export class FingerprintLibrary {
     if (result.changes === 0) throw this.unknown(name);
   }
 
-  private unknown(name: string): UsageError {
+  /** A name the library does not hold: missing input, like a wrong path (exit 1), not a usage error. */
+  private unknown(name: string): InputNotFoundError {
     const known = this.list().map((e) => e.name);
     const hint =
       known.length === 0
         ? "the library is empty"
         : `known: ${known.slice(0, 10).join(", ")}${known.length > 10 ? ", …" : ""}`;
-    return new UsageError(`no fingerprint named "${name}" (${hint})`, { file: this.file, field: "name" });
+    return new InputNotFoundError(`no fingerprint named "${name}" (${hint})`, {
+      file: this.file,
+      field: "name",
+    });
   }
 }

@@ -42,6 +42,22 @@ function relationText(match: LibraryMatch): string {
 const pText = (m: LibraryMatch) => formatPValue(m.pValue, P_DISPLAY_FLOOR, m.pValueLog10);
 
 /**
+ * The `LAYERS` cell: for each suspect layer in order, the reference layer mapped to it (`0,1,2,1,2,3`:
+ * depth up-scaling). A shallower suspect has each reference layer mapped to one of its layers, so a
+ * suspect layer may hold several (`0+1`) or none (`-`); the cell is never a list of reference layers
+ * that reads as one per suspect layer.
+ */
+export function layersText(match: Pick<LibraryMatch["match"], "layers" | "suspectDepth">): string {
+  const { layers } = match;
+  if (layers.length === 0) return "—";
+  const depth = Math.max(match.suspectDepth, ...layers.map((l) => l.suspectLayer + 1));
+  return Array.from({ length: depth }, (_, layer) => {
+    const references = layers.filter((l) => l.suspectLayer === layer).map((l) => l.referenceLayer);
+    return references.length === 0 ? "-" : [...new Set(references)].sort((a, b) => a - b).join("+");
+  }).join(",");
+}
+
+/**
  * The one-sentence answer. Shared weights are said without a direction (which came first is not in
  * two fingerprints); "no stored model shares its weights" is said only of entries that could be
  * compared: entries without shared anchors (relation `unknown`) are named as not compared.
@@ -77,7 +93,7 @@ export function matchLines(suspect: string, matches: readonly LibraryMatch[]): s
       m.match.units === 0 ? "—" : `${m.match.matches}/${m.match.units}`,
       formatSimilarity(m.match.similarity),
       String(m.match.sharedAnchors),
-      m.match.layers.map((l) => l.referenceLayer).join(",") || "—",
+      layersText(m.match),
     ]),
   ]);
   return [

@@ -104,7 +104,8 @@ async function readJson(
   if (folder === undefined) return undefined;
   try {
     const path = join(folder, name);
-    if (((await stat(path)).size ?? 0) > MAX_MODEL_CARD_BYTES) return undefined;
+    const info = await stat(path);
+    if (!info.isFile() || info.size > MAX_MODEL_CARD_BYTES) return undefined; // a named pipe would hang
     const value = JSON.parse(await readFile(path, "utf8")) as unknown;
     return value !== null && typeof value === "object" && !Array.isArray(value)
       ? (value as Record<string, unknown>)

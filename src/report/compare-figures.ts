@@ -14,8 +14,8 @@ import { formatCount, formatPercent, formatPValue, formatZ, P_DISPLAY_FLOOR } fr
  * floored), else from `pValue`. Reads both fields structurally, so results with or without the log10
  * field render alike.
  */
-export function pValueText(holder: { pValue?: number | undefined }): string {
-  const log10 = (holder as { pValueLog10?: number }).pValueLog10;
+export function pValueText(holder: { pValue?: number | null | undefined }): string {
+  const log10 = (holder as { pValueLog10?: number | null }).pValueLog10 ?? undefined;
   return formatPValue(holder.pValue, P_DISPLAY_FLOOR, log10);
 }
 

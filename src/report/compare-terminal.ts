@@ -27,9 +27,12 @@ export function renderCompare(result: CompareResult): string[] {
   lines.push(
     `${pc.bold(result.suspect)} vs ${pc.bold(result.reference)}: ${pc.bold(colour(result.verdict))}${result.tags.length ? `  [${result.tags.join(", ")}]` : ""}`,
   );
-  lines.push(
-    `p-value under independence ${head.pValue} (${result.test.name}${result.test.fittedOn === undefined ? "" : `, fitted null from ${result.test.fittedOn} pairs`})${result.zScore === null ? "" : `, ${head.zScore} SD from the null`}`,
-  );
+  if (result.test.name === "none" || result.pValue === null)
+    lines.push(`no p-value (${result.test.nullHypothesis})`);
+  else
+    lines.push(
+      `p-value under independence ${head.pValue} (${result.test.name}${result.test.fittedOn === undefined ? "" : `, fitted null from ${result.test.fittedOn} pairs`})${result.zScore === null ? "" : `, ${head.zScore} SD from the null`}`,
+    );
   const reason = (result as { reason?: unknown }).reason;
   if (typeof reason === "string" && reason !== "") lines.push(`why: ${reason}`);
   lines.push("");

@@ -26,9 +26,10 @@ export function formatLog10PValue(log10: number): string {
 }
 
 /**
- * A p-value as people read it, by the rule of `formatLog10PValue`. At or below `floor` the value is a
- * bound, not a figure, and prints as `< 1e-300` (or the producer's own floor: the library's normal
- * approximation stops at 1e-16). Pass `log10` when the producer keeps the unfloored exponent.
+ * A p-value as people read it, by the rule of `formatLog10PValue` (the one implementation). Pass `log10`
+ * when the producer keeps the unfloored exponent (compare, library match): it is used whenever finite.
+ * Otherwise a `p` at or below `floor` (default 1e-300, where doubles stop) is a bound, not a figure, and
+ * prints as `< 1e-300`.
  */
 export function formatPValue(p: number | null | undefined, floor = P_DISPLAY_FLOOR, log10?: number): string {
   if (log10 !== undefined && Number.isFinite(log10)) return formatLog10PValue(log10);

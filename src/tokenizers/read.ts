@@ -13,6 +13,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FormatError, InputNotFoundError } from "../errors.js";
+import { regularFileSizeSync } from "../formats/file-reader.js";
 import { firstShardName } from "../formats/gguf/split.js";
 import { parseLlama2cHeader, VERSIONED_HEADER_BYTES } from "../formats/llama2c/header.js";
 import { readGgufVocabulary } from "./readers/gguf.js";
@@ -40,6 +41,7 @@ async function kindOf(path: string): Promise<"file" | "folder"> {
 }
 
 function readPrefix(path: string, length: number): Uint8Array {
+  regularFileSizeSync(path); // before opening: a named pipe would block the open
   const fd = openSync(path, "r");
   try {
     const buffer = new Uint8Array(length);

@@ -49,6 +49,8 @@ const runs = {
   permutations: runLineage(["compare", zoo("b-yi"), zoo("base-a"), "--permutations", "200"]),
   htmlUnwritable: runLineage(["compare", zoo("b-yi"), zoo("base-a"), "--html", join(readOnly, "r.html")]),
   htmlNoFolder: runLineage(["compare", zoo("b-yi"), zoo("base-a"), "--html", join(dir, "nope", "r.html")]),
+  htmlEmpty: runLineage(["compare", zoo("b-yi"), zoo("base-a"), "--html", ""]),
+  libraryEmpty: runLineage(["library", "--library", "", "list"]),
   listMistyped: runLineage(["library", "--library", join(dir, "typo.db"), "list"]),
   matchMistyped: runLineage(["library", "--library", join(dir, "typo2.db"), "match", zoo("base-a")]),
   matchVocabOnly: runLineage(["library", "--library", existing, "match", fixture("vocab", "phi-3.gguf")]),
@@ -87,6 +89,16 @@ test("--html to an unwritable or missing folder fails at once with one line, not
   assertOneLineError(noFolder, "folder");
   assert.equal(noFolder.code, 2);
   assert.match(noFolder.stderr, /--html: cannot write .*r\.html: folder .*nope does not exist/);
+});
+
+test("an empty option value is a usage error saying so (exit 2), not a file named '' or a default", async () => {
+  const html = await runs.htmlEmpty;
+  assertOneLineError(html, "--html: needs <file>, got an empty value");
+  assert.equal(html.code, 2);
+  // `--library "$UNSET"` fell back to ~/.lineage/library.db: the wrong library, silently.
+  const library = await runs.libraryEmpty;
+  assertOneLineError(library, "--library: needs <path>, got an empty value");
+  assert.equal(library.code, 2);
 });
 
 test("library list and match on a mistyped path: an error, and no database is created", async () => {

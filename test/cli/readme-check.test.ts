@@ -1,7 +1,7 @@
 /** The README checker's own rules: segments, wildcard, and the only tolerated differences. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { difference, findSegments, normalise, splitArgs } from "../../scripts/check-readme.js";
+import { difference, findSegments, needsShared, normalise, splitArgs } from "../../scripts/check-readme.js";
 
 describe("README checker", () => {
   it("finds `$ lineage` commands and their output inside fenced blocks only", () => {
@@ -30,6 +30,32 @@ describe("README checker", () => {
       "--notes",
       "seed 1, 500 steps",
     ]);
+  });
+
+  it("without ../shared, skips the commands naming it and the library commands of their block", () => {
+    const lines = [
+      "```",
+      "$ lineage library add fixtures/zoo/base-a",
+      "added",
+      "```",
+      "```",
+      "$ lineage library add ../shared/zoo/neox-c",
+      "added",
+      "$ lineage inspect fixtures/zoo/b-yi",
+      "b-yi",
+      "$ lineage library list",
+      "NAME",
+      "```",
+    ];
+    const segments = findSegments(lines);
+    assert.deepEqual(
+      segments.map((s) => s.block),
+      [0, 4, 4, 4],
+    );
+    assert.deepEqual(
+      [...needsShared(segments)].map((s) => s.args.join(" ")),
+      ["library add ../shared/zoo/neox-c", "library list"],
+    );
   });
 
   it("tolerates timings, dates and the repo's location, nothing else", () => {

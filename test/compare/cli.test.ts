@@ -24,7 +24,10 @@ test("compare --json --html: the Yi situation is architecture-only, renamed, and
   const result = JSON.parse(run.stdout) as CompareResult;
   assert.equal(result.verdict, "architecture-only");
   assert.ok(result.tags.includes("renamed"));
-  assert.ok(result.pValue > 1e-3, `independent weights must not look related (p ${result.pValue})`);
+  assert.ok(
+    (result.pValue ?? Number.NaN) > 1e-3,
+    `independent weights must not look related (p ${result.pValue})`,
+  );
   for (const key of ["verdict", "tags", "pValue", "changes", "evidence", "summary"])
     assert.ok(key in result, key);
   const html = await readFile(htmlPath, "utf8");

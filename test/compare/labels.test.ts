@@ -24,12 +24,15 @@ for (const pair of pairs) {
     const result = await compareModels(pair.suspectPath, pair.referencePath);
     assert.ok(
       result.verdict === pair.verdict || pair.alsoAccept.includes(result.verdict),
-      `got ${result.verdict} [${result.tags}] p=1e${result.pValueLog10.toFixed(1)}: ${result.summary[0]}`,
+      `got ${result.verdict} [${result.tags}] p=1e${result.pValueLog10?.toFixed(1)}: ${result.summary[0]}`,
     );
     if (isIndependent(pair))
-      assert.ok(result.pValueLog10 >= -3, `independent pair with p = 1e${result.pValueLog10}`);
+      assert.ok(
+        (result.pValueLog10 ?? Number.NaN) >= -3,
+        `independent pair with p = 1e${result.pValueLog10}`,
+      );
     else if (result.verdict !== "inconclusive")
-      assert.ok(result.pValueLog10 <= -6, `related pair with p = 1e${result.pValueLog10}`);
+      assert.ok((result.pValueLog10 ?? Number.NaN) <= -6, `related pair with p = 1e${result.pValueLog10}`);
     for (const sentence of result.summary) assert.doesNotMatch(sentence, /\(\)|\[\]|undefined|NaN/);
   });
 }

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { FormatError } from "../../src/errors.js";
+import { openModelSource } from "../../src/formats/model-source.js";
 import { MAX_HEADER_BYTES } from "../../src/formats/safetensors/header.js";
 import { SafetensorsStore } from "../../src/formats/safetensors/store.js";
+import { sniffBytes } from "../../src/formats/sniff.js";
 import { f32Safetensors, rejectsWith, tempDir, writeBytes } from "./build.js";
 
 /** A file from a raw header object and `dataBytes` zero bytes of data. */
@@ -45,8 +47,10 @@ test("truncated files: shorter than the length prefix, data cut short", async ()
 });
 
 test("header length beyond the file or beyond the cap", async () => {
-  await expectRejected(rawFile(GOOD, 12, 10_000n), "header length", /past the end/);
+  await expectRejected(rawFile(GOOD, 12, 10_000n), "header length", /longer than the \d+-byte file/);
   await expectRejected(rawFile(GOOD, 12, BigInt(MAX_HEADER_BYTES) + 1n), "header length", /limit/);
+  // Figures are printed exactly, not rounded through a JS number (4611686018427388000).
+  await expectRejected(rawFile(GOOD, 12, 2n ** 62n), "header length", /header of 4611686018427387904 bytes/);
   await expectRejected(rawFile(GOOD, 12, 2n ** 64n - 1n), "header length", /limit/);
 });
 
@@ -128,4 +132,69 @@ test("the same tensor name in two shards is refused", async () => {
   const two = await writeBytes(join(dir, "2.safetensors"), f32Safetensors({ a: [1] }));
   await rejectsWith(SafetensorsStore.open([one, two]), FormatError, { file: two, field: "tensor a" });
   await (await SafetensorsStore.open([one])).close();
+});
+
+/** Opened as a user opens it, by path: format detection first, then the reader. */
+async function openByPath(bytes: Uint8Array, name = "x.safetensors") {
+  const path = await writeBytes(join(await tempDir(), name), bytes);
+  return { path, result: openModelSource(path) };
+}
+
+test("a truncated safetensors or one with an absurd length is diagnosed as safetensors, not 'unrecognised'", async () => {
+  const good = rawFile(GOOD, 12);
+  const accepted = await openByPath(good);
+  const source = await accepted.result;
+  assert.equal(source.format, "safetensors");
+  await source.store.close();
+  // Cut inside the header (as `head -c 1000` of a real file): the length says more than the file holds.
+  const cut = await openByPath(good.subarray(0, 20), "cut.bin");
+  await rejectsWith(cut.result, FormatError, {
+    file: cut.path,
+    field: "header length",
+    message: new RegExp(
+      `header of ${good.byteLength - 8 - 12} bytes is longer than the 20-byte file \\(truncated\\?\\)`,
+    ),
+  });
+  const absurd = await openByPath(rawFile(GOOD, 12, 2n ** 50n));
+  await rejectsWith(absurd.result, FormatError, {
+    file: absurd.path,
+    field: "header length",
+    message: new RegExp(`header of 1125899906842624 bytes exceeds the ${MAX_HEADER_BYTES}-byte limit`),
+  });
+});
+
+test("format detection: safetensors by its shape, a legacy llama2.c header with '{' at byte 8 stays llama2.c", () => {
+  const good = rawFile(GOOD, 12);
+  assert.equal(sniffBytes(good.subarray(0, 20), "a"), "safetensors");
+  assert.equal(sniffBytes(rawFile(GOOD, 0, 2n ** 50n), "a"), "safetensors");
+  assert.equal(sniffBytes(rawFile("{}", 0), "a"), "safetensors");
+  // dim 288, hidden 768, n_layers 123 (0x7b = '{'), heads 6, kv 6, vocab 512, seq 256.
+  const llama2c = new Uint8Array(28);
+  const view = new DataView(llama2c.buffer);
+  for (const [i, value] of [288, 768, 123, 6, 6, 512, 256].entries()) view.setInt32(4 * i, value, true);
+  assert.equal(llama2c[8], 0x7b);
+  assert.equal(sniffBytes(llama2c, "m.bin"), "llama2c");
+  assert.equal(sniffBytes(new TextEncoder().encode("\x05\0\0\0\0\0\0\0{x"), "a"), "unknown");
+});
+
+test("figures beyond 2^53 are printed exactly or as 'more than 2^53', never as a rounded JS number", async () => {
+  // JSON.parse rounds 2^62 to 4611686018427388000: that is not what the file says.
+  await expectRejected(
+    rawFile('{"a":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,8]}}', 8),
+    "tensor a.shape",
+    /invalid dimension more than 2\^53$/,
+  );
+  await expectRejected(
+    rawFile('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4611686018427387904]}}', 8),
+    "tensor a.data_offsets",
+    /\(written \[0, more than 2\^53\]\)/,
+  );
+  // Safe dimensions whose product passes 2^53: computed in BigInt, printed exactly.
+  await expectRejected(
+    rawFile({ a: { dtype: "F32", shape: [9007199254740991, 2], data_offsets: [0, 8] } }, 8),
+    "tensor a.data_offsets",
+    /needs 72057594037927928 bytes but data_offsets span 8/,
+  );
+  const { result } = await open(rawFile({ a: { dtype: "F32", shape: [2], data_offsets: [0, 8] } }, 8));
+  await (await result).close();
 });

@@ -229,3 +229,55 @@ test("a bare .safetensors path takes the config.json and tokenizer files beside 
   assert.equal(alone.config, undefined);
   await alone.store.close();
 });
+
+test("a folder of several models of different formats is refused with their list, never one picked", async () => {
+  // stories260k/ held a GGUF and llama2.c checkpoints: the GGUF was read, the others ignored.
+  const mixed = await tempDir();
+  await copyFile(fixture("stories260k", "stories260K.bin"), join(mixed, "stories260K.bin"));
+  await copyFile(fixture("stories260k", "tok512.bin"), join(mixed, "tok512.bin"));
+  await copyFile(fixture("zoo", "gguf", "base-a-q4_0.gguf"), join(mixed, "stories260K.gguf"));
+  await rejectsWith(openModelSource(mixed), FormatError, {
+    file: mixed,
+    message: /folder holds 2 models \(stories260K\.gguf, stories260K\.bin\): name the one you mean/,
+  });
+  // llama2c-independent/ held a llama2.c .bin and a PyTorch .pt: the .bin was read.
+  const binAndPt = await tempDir();
+  await copyFile(fixture("stories260k", "stories260K.bin"), join(binAndPt, "m.bin"));
+  await copyFile(fixture("pytorch", "legacy.pt"), join(binAndPt, "m-ckpt.pt"));
+  await rejectsWith(openModelSource(binAndPt), FormatError, {
+    message: /folder holds 2 models \(m\.bin, m-ckpt\.pt\)/,
+  });
+  // Two safetensors that are not shards of one set were merged into one store.
+  const two = await tempDir();
+  await writeBytes(join(two, "a.safetensors"), f32Safetensors({ x: [2] }));
+  await writeBytes(join(two, "b.safetensors"), f32Safetensors({ y: [2] }));
+  await rejectsWith(openModelSource(two), FormatError, {
+    message: /folder holds 2 models \(a\.safetensors, b\.safetensors\)/,
+  });
+  // Each alone is one model.
+  for (const dir of [mixed, binAndPt]) {
+    const only = await tempDir();
+    await copyFile(fixture("stories260k", "stories260K.bin"), join(only, "m.bin"));
+    const source = await openModelSource(only);
+    assert.equal(source.format, "llama2c", dir);
+    await source.store.close();
+  }
+});
+
+test("one model in several files is one model: shards, an HF folder with safetensors and pytorch_model.bin", async () => {
+  const shards = await tempDir();
+  await writeBytes(join(shards, "model-00001-of-00002.safetensors"), f32Safetensors({ a: [2] }));
+  await writeBytes(join(shards, "model-00002-of-00002.safetensors"), f32Safetensors({ b: [2] }));
+  const sharded = await openModelSource(shards);
+  assert.equal(sharded.store.tensors.length, 2);
+  await sharded.store.close();
+  // transformers' save_pretrained may write both formats; its Trainer adds training_args.bin (a pickle).
+  const hf = await hfFolder(join(await tempDir(), "hf"));
+  await copyFile(fixture("pytorch", "legacy.pt"), join(hf, "pytorch_model.bin"));
+  await copyFile(fixture("pytorch", "legacy.pt"), join(hf, "training_args.bin"));
+  await copyFile(fixture("pytorch", "legacy.pt"), join(hf, "optimizer.pt"));
+  const source = await openModelSource(hf);
+  assert.equal(source.format, "safetensors");
+  assert.deepEqual(source.weightFiles, [join(hf, "model.safetensors")]);
+  await source.store.close();
+});

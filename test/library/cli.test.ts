@@ -45,7 +45,7 @@ describe("lineage library (command line, on the committed zoo fixtures)", () => 
     assert.ok(ranked[0].pValueLog10 <= -6 && ranked[1].pValueLog10 >= -3);
   });
 
-  it("exports, imports elsewhere, and refuses a name clash with exit code 2", async () => {
+  it("exports, imports elsewhere, and refuses a name clash with exit code 1 (bad input, not a usage error)", async () => {
     const file = join(dir, "export.json");
     assert.equal((await lineage(["library", "export", file], env)).code, 0);
     assert.equal(JSON.parse(readFileSync(file, "utf8")).entries.length, 2);
@@ -53,7 +53,12 @@ describe("lineage library (command line, on the committed zoo fixtures)", () => 
     const imported = await lineage(["library", "--library", other, "import", file], env);
     assert.match(imported.stdout, /imported 2 fingerprints/);
     const clash = await lineage(["library", "import", file, "--library", other], env);
-    assert.equal(clash.code, 2);
+    assert.equal(clash.code, 1);
     assert.match(clash.stderr, /already has "B", "base-a" \(use --replace\)/);
+    const missing = await lineage(["library", "--library", other, "remove", "no-such-name"], env);
+    assert.equal(missing.code, 1, missing.stderr);
+    assert.match(missing.stderr, /other\.db: name: no fingerprint named "no-such-name" \(known: B, base-a\)/);
+    const removed = await lineage(["library", "--library", other, "remove", "B"], env);
+    assert.equal(removed.code, 0, removed.stderr);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
-import { FormatError, UsageError } from "../../src/errors.js";
+import { ConflictError, FormatError, InputNotFoundError, UsageError } from "../../src/errors.js";
 import { buildFingerprint } from "../../src/fingerprint/build.js";
 import type { ModelFingerprint } from "../../src/fingerprint/model-fingerprint.js";
 import { exportEntries, parseExport } from "../../src/library/exchange.js";
@@ -72,12 +72,12 @@ describe("fingerprint library", () => {
     assert.throws(
       () => library.get("missing"),
       (e: unknown) =>
-        e instanceof UsageError && /no fingerprint named "missing" \(known: base\)/.test(e.message),
+        e instanceof InputNotFoundError && /no fingerprint named "missing" \(known: base\)/.test(e.message),
     );
-    assert.throws(() => library.remove("missing"), UsageError);
+    assert.throws(() => library.remove("missing"), InputNotFoundError);
     assert.throws(
       () => library.add({ name: "base", sourcePath: "b", fingerprint: fpOther }),
-      /already has a fingerprint named "base"/,
+      (e: unknown) => e instanceof ConflictError && /already has a fingerprint named "base"/.test(e.message),
     );
     assert.throws(
       () => library.add({ name: "bad\u0007name", sourcePath: "b", fingerprint: fpOther }),

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { buildFingerprint } from "../../src/fingerprint/build.js";
 import { FingerprintLibrary } from "../../src/library/library.js";
 import { matchLibrary } from "../../src/library/match.js";
-import { listLines, matchLines, printable } from "../../src/library/presentation.js";
+import { layersText, listLines, matchLines, printable } from "../../src/library/presentation.js";
 import { asCanonical, randomModel, rotated } from "./synthetic-model.js";
 
 describe("library terminal output", () => {
@@ -46,5 +46,35 @@ describe("library terminal output", () => {
     assert.deepEqual(listLines([]), ["The library is empty. Add a model with `lineage library add MODEL`."]);
     assert.equal(printable("a\u0007b"), "a\ufffdb");
     library.close();
+  });
+
+  it("prints the layer map per suspect layer, also when the suspect is shallower", () => {
+    const pairs = (map: [number, number][]) =>
+      map.map(([suspectLayer, referenceLayer]) => ({ suspectLayer, referenceLayer, sameIndexShare: 0 }));
+    const identity = pairs([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
+    assert.equal(layersText({ layers: identity, suspectDepth: 3 }), "0,1,2");
+    const upScaled = pairs([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [3, 1],
+      [4, 2],
+      [5, 3],
+    ]);
+    assert.equal(layersText({ layers: upScaled, suspectDepth: 6 }), "0,1,2,1,2,3");
+    // A 3-layer suspect against a 4-layer reference: the map lists reference layers, two of them on
+    // suspect layer 1, none on suspect layer 2 (the old cell read "0,1,2,3" here).
+    const shallower = pairs([
+      [0, 0],
+      [1, 1],
+      [1, 2],
+      [0, 3],
+    ]);
+    assert.equal(layersText({ layers: shallower, suspectDepth: 3 }), "0+3,1+2,-");
+    assert.equal(layersText({ layers: [], suspectDepth: 0 }), "—");
   });
 });

@@ -71,7 +71,7 @@ test("the compare page shows the figures of the JSON of the same run", { skip },
     // Headline.
     assert.equal((await page.textContent('[data-figure="verdict"]'))?.trim(), result.verdict);
     const pText = (await page.textContent('[data-figure="pValue"]'))!.trim();
-    assertShows(pText, result.pValue, "headline p-value");
+    assertShows(pText, result.pValue!, "headline p-value");
     assert.match(
       terminal.stdout,
       new RegExp(`p-value under independence ${pText.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),

@@ -6,6 +6,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { FormatError, InputNotFoundError } from "../../errors.js";
+import { regularFileSizeSync } from "../file-reader.js";
 
 export interface ByteSource {
   /** File path (or a label) used in error messages. */
@@ -30,6 +31,7 @@ export function memorySource(bytes: Uint8Array, name = "<memory>"): ByteSource {
 }
 
 export function fileSource(path: string): ByteSource {
+  regularFileSizeSync(path); // before opening: a named pipe would block the open
   let fd: number;
   try {
     fd = openSync(path, "r");

@@ -6,9 +6,11 @@
 import { FormatError } from "../../errors.js";
 import { DTYPE_NAME, SAFETENSORS_DTYPE_BITS } from "../dtype.js";
 
-/** Header JSON larger than this is refused: real headers of 400 GB models are a few MB; 100 MB is the
- * limit the reference implementation uses, and it keeps a hostile length from allocating gigabytes. */
-export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+/** Header JSON larger than this is refused before anything is allocated: real headers of 400 GB models
+ * are a few MB, and a hostile (or garbage) length must not allocate gigabytes. 100,000,000 bytes is the
+ * `MAX_HEADER_SIZE` of the reference implementation (the `safetensors` Rust crate, `HeaderTooLarge`),
+ * so every file it reads we read too. */
+export const MAX_HEADER_BYTES = 100_000_000;
 /** More dimensions than any real tensor has; a cap so a hostile shape cannot make us loop. */
 export const MAX_RANK = 16;
 
@@ -43,19 +45,29 @@ export function readHeaderLength(prefix: Uint8Array, file: string, fileSize: num
   }
   const length = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
   if (length > BigInt(MAX_HEADER_BYTES)) {
-    throw new FormatError(`header length ${length} exceeds the ${MAX_HEADER_BYTES}-byte limit`, {
-      file,
-      field: "header length",
-    });
+    // BigInt prints exactly: a garbage length of 2^62 reads 4611686018427387904, not 4611686018427388000.
+    throw new FormatError(
+      `header of ${length} bytes exceeds the ${MAX_HEADER_BYTES}-byte limit of safetensors headers (not a safetensors file, or a corrupt one)`,
+      { file, field: "header length" },
+    );
   }
   const n = Number(length);
   if (8 + n > fileSize) {
-    throw new FormatError(`header length ${n} runs past the end of the ${fileSize}-byte file (truncated?)`, {
+    throw new FormatError(`header of ${n} bytes is longer than the ${fileSize}-byte file (truncated?)`, {
       file,
       field: "header length",
     });
   }
   return n;
+}
+
+/** A JSON value for a message. JSON.parse has already rounded an integer above 2^53 (2^62 reads as
+ * 4611686018427388000), so such a figure is not printed as if it were the file's. */
+function describeJsonNumber(value: unknown): string {
+  if (typeof value === "number" && Number.isInteger(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+    return `${value < 0 ? "below -" : "more than "}2^53`;
+  }
+  return JSON.stringify(value);
 }
 
 function checkShape(shape: unknown, file: string, field: string): number[] {
@@ -64,7 +76,7 @@ function checkShape(shape: unknown, file: string, field: string): number[] {
   }
   for (const dim of shape) {
     if (!Number.isSafeInteger(dim) || dim < 0) {
-      throw new FormatError(`shape has an invalid dimension ${JSON.stringify(dim)}`, { file, field });
+      throw new FormatError(`shape has an invalid dimension ${describeJsonNumber(dim)}`, { file, field });
     }
   }
   return shape as number[];
@@ -111,7 +123,10 @@ export function parseHeaderJson(json: Uint8Array, file: string, dataBytes: numbe
       !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
       offsets[0] > offsets[1]
     ) {
-      throw new FormatError("data_offsets must be [begin, end] with 0 <= begin <= end", {
+      const written = Array.isArray(offsets)
+        ? ` (written [${offsets.map(describeJsonNumber).join(", ")}])`
+        : "";
+      throw new FormatError(`data_offsets must be [begin, end] with 0 <= begin <= end${written}`, {
         file,
         field: `${field}.data_offsets`,
       });
@@ -127,12 +142,13 @@ export function parseHeaderJson(json: Uint8Array, file: string, dataBytes: numbe
     // know at all is kept with its byte span, bounded and checked for overlap like every other tensor.
     const bits = SAFETENSORS_DTYPE_BITS[dtype];
     if (bits !== undefined) {
-      let elements = 1;
-      for (const dim of shape) elements *= dim;
-      const totalBits = elements * bits;
-      if (!Number.isSafeInteger(totalBits) || totalBits % 8 !== 0 || totalBits / 8 !== end - begin) {
+      // In BigInt: a product of safe dimensions can pass 2^53, and the message must print it exactly.
+      let totalBits = BigInt(bits);
+      for (const dim of shape) totalBits *= BigInt(dim);
+      if (totalBits % 8n !== 0n || totalBits / 8n !== BigInt(end - begin)) {
+        const needs = totalBits % 8n === 0n ? `${totalBits / 8n} bytes` : `${totalBits} bits`;
         throw new FormatError(
-          `shape [${shape.join(", ")}] of ${dtype} needs ${totalBits / 8} bytes but data_offsets span ${end - begin}`,
+          `shape [${shape.join(", ")}] of ${dtype} needs ${needs} but data_offsets span ${end - begin}`,
           { file, field: `${field}.data_offsets` },
         );
       }

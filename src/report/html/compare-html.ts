@@ -58,7 +58,11 @@ function headline(result: CompareResult): RawHtml {
   const figures = headlineFigures(result);
   return html`<div class="headline">
   <span class="badge v-${result.verdict}" data-figure="verdict">${figures.verdict}</span>
-  <div class="figure"><b data-figure="pValue">${figures.pValue}</b><span>p-value (${result.test.name}${result.test.fittedOn === undefined ? "" : `, fitted null from ${result.test.fittedOn} pairs`})</span></div>
+  ${
+    result.test.name === "none" || result.pValue === null
+      ? html`<div class="figure"><b data-figure="pValue">no test</b><span>no p-value (${result.test.nullHypothesis})</span></div>`
+      : html`<div class="figure"><b data-figure="pValue">${figures.pValue}</b><span>p-value (${result.test.name}${result.test.fittedOn === undefined ? "" : `, fitted null from ${result.test.fittedOn} pairs`})</span></div>`
+  }
   <div class="figure"><b data-figure="zScore">${figures.zScore}</b><span>SD from independent pairs</span></div>
   ${figures.unchanged === null ? "" : html`<div class="figure"><b data-figure="unchangedShare">${figures.unchanged}</b><span>parameters unchanged</span></div>`}
 </div>
