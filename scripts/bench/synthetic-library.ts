@@ -3,8 +3,9 @@
  * exported fingerprint by shuffling, per entry, every numeric array and the elements of every encoded
  * blob (`{ encoding, data: base64 }`), so each entry has a real fingerprint's size, layout and value
  * distribution but no relation to any model (a shuffle breaks every correspondence between anchors,
- * layers and units). Works on whatever the fingerprint version holds; written straight into SQLite
- * (an export file of 10,000 fingerprints would exceed the import size cap).
+ * layers and units; sample indices are kept, see KEPT_ARRAYS). Works on whatever the fingerprint
+ * version holds; written straight into SQLite (an export file of 10,000 fingerprints would exceed the
+ * import size cap).
  */
 import { statSync } from "node:fs";
 import { parseExport } from "../../src/library/exchange.js";
@@ -33,7 +34,13 @@ function shuffleBlob(base64: string, size: number, random: Random): string {
   return out.toString("base64");
 }
 
-function scramble(value: unknown, random: Random): unknown {
+/** Numeric arrays kept as they are: a unit set's sample `indices` are chosen before any value is
+ * looked at (the same for every model of a population size) and must stay ascending, or the library
+ * refuses the entry ("not a unit set"). */
+const KEPT_ARRAYS = new Set(["indices"]);
+
+function scramble(value: unknown, random: Random, key?: string): unknown {
+  if (key !== undefined && KEPT_ARRAYS.has(key)) return value;
   if (Array.isArray(value)) {
     if (value.length > 1 && value.every((v) => typeof v === "number" || v === null)) {
       const perm = random.permutation(value.length);
@@ -44,7 +51,7 @@ function scramble(value: unknown, random: Random): unknown {
   if (value !== null && typeof value === "object") {
     const object = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(object)) out[key] = scramble(v, random);
+    for (const [key, v] of Object.entries(object)) out[key] = scramble(v, random, key);
     if (typeof object.encoding === "string" && typeof object.data === "string") {
       out.data = shuffleBlob(object.data, ELEMENT_BYTES[object.encoding] ?? 1, random);
     }

@@ -134,12 +134,15 @@ export function registerLibrary(program: Command): void {
     .argument("<model>", "model folder or weight file")
     .option("--json", "print JSON")
     .action(async (model: string, options: { json?: boolean }, command: Command) => {
-      const entries = await withLibrary(command, (lib) => lib.entries());
-      const readings = await withProgress(command, (display) =>
-        suspectReadings(model, { onProgress: display.onProgress }),
-      );
-      requireWeightEvidence(readings[0]!, model, "nothing to match");
-      const matches = matchLibrary(readings, entries);
+      // Stored fingerprints are read one at a time while matching: memory stays at one entry (about
+      // 1 MB each) whatever the library's size.
+      const matches = await withLibrary(command, async (lib) => {
+        const readings = await withProgress(command, (display) =>
+          suspectReadings(model, { onProgress: display.onProgress }),
+        );
+        requireWeightEvidence(readings[0]!, model, "nothing to match");
+        return matchLibrary(readings, lib.each());
+      });
       if (options.json) printJson(matchJson(model, matches));
       else printLines(matchLines(displayName(model), matches, model, process.cwd()));
     });

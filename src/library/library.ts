@@ -206,10 +206,21 @@ export class FingerprintLibrary {
     return this.toEntry(row);
   }
 
-  /** Every entry with its fingerprint (for matching and export). */
+  /** Every entry with its fingerprint (for export; matching streams them with `each`). */
   entries(): LibraryEntry[] {
-    const rows = this.db.prepare("SELECT * FROM fingerprints ORDER BY name").all() as Row[];
-    return rows.map((row) => this.toEntry(row));
+    return [...this.each()];
+  }
+
+  /**
+   * Every entry with its fingerprint, by name, parsed one at a time as the caller iterates: memory
+   * holds one stored fingerprint (about 1 MB for a 1B model), not the library (10,000 entries are over
+   * 10 GB). The library must not be written to before the iteration ends (SQLite cursor).
+   */
+  *each(): Generator<LibraryEntry> {
+    const rows = this.db
+      .prepare("SELECT * FROM fingerprints ORDER BY name")
+      .iterate() as IterableIterator<Row>;
+    for (const row of rows) yield this.toEntry(row);
   }
 
   remove(name: string): void {

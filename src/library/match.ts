@@ -61,29 +61,33 @@ function bestReading(
 /**
  * Match a suspect against every entry, best first. `suspect` may hold several readings of one model
  * (as stored, and with matrices read as transposed storage where the format cannot tell); each entry
- * keeps the reading that matches it best.
+ * keeps the reading that matches it best. `entries` is consumed once, in order (an array, or
+ * `FingerprintLibrary.each()` so that only one stored fingerprint is in memory at a time); the result
+ * keeps no fingerprint.
  */
 export function matchLibrary(
   suspect: ModelFingerprint | readonly ModelFingerprint[],
-  entries: readonly LibraryEntry[],
+  entries: Iterable<LibraryEntry>,
   options: MatchOptions = {},
 ): LibraryMatch[] {
   const readings: readonly ModelFingerprint[] = Array.isArray(suspect)
     ? suspect
     : [suspect as ModelFingerprint];
   if (readings.length === 0) return [];
-  return entries
-    .map((entry) => {
-      const match = bestReading(readings, entry.fingerprint, options);
-      return {
-        name: entry.name,
-        family: entry.family,
-        sourcePath: entry.sourcePath,
-        relation: match.relation,
-        pValue: Math.max(1e-300, 10 ** match.log10P),
-        pValueLog10: match.log10P,
-        match,
-      };
-    })
-    .sort((a, b) => RELATION_RANK[a.relation] - RELATION_RANK[b.relation] || a.pValueLog10 - b.pValueLog10);
+  const matches: LibraryMatch[] = [];
+  for (const entry of entries) {
+    const match = bestReading(readings, entry.fingerprint, options);
+    matches.push({
+      name: entry.name,
+      family: entry.family,
+      sourcePath: entry.sourcePath,
+      relation: match.relation,
+      pValue: Math.max(1e-300, 10 ** match.log10P),
+      pValueLog10: match.log10P,
+      match,
+    });
+  }
+  return matches.sort(
+    (a, b) => RELATION_RANK[a.relation] - RELATION_RANK[b.relation] || a.pValueLog10 - b.pValueLog10,
+  );
 }

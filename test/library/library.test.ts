@@ -155,6 +155,31 @@ describe("fingerprint library", () => {
     );
   });
 
+  it("streams entries for matching: one parsed at a time, the same ranking as the whole list", async () => {
+    const file = join(dir, "stream.db");
+    const library = FingerprintLibrary.open(file);
+    library.add({ name: "a-base", sourcePath: "b", fingerprint: fpBase });
+    library.add({ name: "b-other", sourcePath: "o", fingerprint: fpOther });
+    const suspect = await fingerprint(noised(base, 0.3, 5));
+    const listed = matchLibrary(suspect, library.entries());
+    const streamed = matchLibrary(suspect, library.each());
+    assert.deepEqual(
+      streamed.map((m) => [m.name, m.relation, m.pValueLog10]),
+      listed.map((m) => [m.name, m.relation, m.pValueLog10]),
+    );
+    library.close();
+    // Damage the second entry: the whole list fails, the stream yields the first before it fails.
+    const db = new Database(file);
+    db.prepare("UPDATE fingerprints SET fingerprint = '{' WHERE name = 'b-other'").run();
+    db.close();
+    const reopened = FingerprintLibrary.open(file);
+    assert.throws(() => reopened.entries(), FormatError);
+    const stream = reopened.each();
+    assert.equal(stream.next().value?.name, "a-base");
+    assert.throws(() => stream.next(), /stored fingerprint is not valid JSON/);
+    reopened.close();
+  });
+
   it("finds its location from the option, then LINEAGE_LIBRARY, then the home folder", () => {
     assert.equal(libraryPath("/x/lib.db", { LINEAGE_LIBRARY: "/y/lib.db" }), "/x/lib.db");
     assert.equal(libraryPath(undefined, { LINEAGE_LIBRARY: "/y/lib.db" }), "/y/lib.db");
