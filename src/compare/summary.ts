@@ -334,8 +334,11 @@ export function buildEvidence(result: CompareResult, context: EvidenceContext): 
       note: `share of values equal within rounding or the quantization step, beyond chance agreement; ${plural(c.tensors, "tensor")}, median relative error ${fmt(c.relativeError)}`,
     });
   }
+  // The residual's structure says how shared weights changed (noise or training); between weights that
+  // are not shown to be shared it describes nothing, so it is only reported where they are.
+  const shared = ["identical", "same-weights", "derived"].includes(result.verdict);
   const direct = detail.evidence.direct.filter((d) => d.structure !== null);
-  if (direct.length > 0) {
+  if (shared && direct.length > 0) {
     const structures = direct.map((d) => d.structure!).sort((x, y) => x - y);
     items.push({
       component: "direct comparison",

@@ -166,8 +166,14 @@ test(
     assert.equal(weights.pValue, undefined);
     const architecture = result.evidence.find((e) => e.component === "architecture")!;
     assert.equal(architecture.value, "unknown");
+    // How shared weights changed (noise or training) means nothing where no weights are shown shared.
+    assert.equal(
+      result.evidence.find((e) => e.component === "direct comparison"),
+      undefined,
+    );
     const terminal = renderCompare(result).join("\n");
     assert.doesNotMatch(terminal, /p-value under independence/);
+    assert.doesNotMatch(terminal, /above = training/);
     assert.match(terminal, /no p-value \(no test ran: /);
     const page = renderCompareHtml(result);
     assert.doesNotMatch(page, /1\.000<\/b>/);
