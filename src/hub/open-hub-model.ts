@@ -125,8 +125,12 @@ export async function openHubModel(
     address.file?.includes("/") === true ? address.file.slice(0, address.file.lastIndexOf("/")) : undefined;
   const file = address.file === undefined ? undefined : address.file.slice(address.file.lastIndexOf("/") + 1);
 
-  // huggingface_hub's cache first: offline, any revision it knows; online, the commit the Hub names.
-  let commit = settings.offline ? await hfCacheCommit(settings.hubCache, address.repo, revision) : undefined;
+  // huggingface_hub's cache first: offline, any revision it knows; online, a full commit it holds (a
+  // commit's files never change, so the Hub is not asked), else the commit the Hub names.
+  let commit =
+    settings.offline || COMMIT.test(revision)
+      ? await hfCacheCommit(settings.hubCache, address.repo, revision)
+      : undefined;
   let info: RepoInfo | undefined;
   if (commit === undefined) {
     info = await repoInfo(client, settings, address.repo, revision);

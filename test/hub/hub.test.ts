@@ -166,6 +166,14 @@ test("the HF cache copy is read from disk when it holds the commit; offline it i
   const offline = hub.log.length;
   await (await openCanonicalModel("zoo/base-a", { env: { ...env, HF_HUB_OFFLINE: "1" } })).close();
   assert.equal(since(offline).length, 0);
+  // A full commit the HF cache holds is read from disk without asking the Hub (a commit never changes),
+  // also when the endpoint is down.
+  const pinned = hub.log.length;
+  const down = { ...env, HF_ENDPOINT: "http://127.0.0.1:9" };
+  const atCommit = await openCanonicalModel(`hf://zoo/base-a@${sha}`, { env: down });
+  assert.equal(atCommit.source.folder, join(hfCache, "snapshots", sha));
+  await atCommit.close();
+  assert.equal(since(pinned).length, 0);
 });
 
 test("private and gated repositories: one line naming the repo and asking for a token; the token never leaks", async () => {
