@@ -92,11 +92,14 @@ export function looksLikeNoise(d: DirectComparison): boolean {
   );
 }
 
+/** Bit-equal, or equal within the formats' rounding or the quantization step for (almost) every value. */
+export function equalWithinRounding(d: DirectComparison): boolean {
+  return d.bitEqual === 1 || d.withinRounding >= 0.999;
+}
+
 /** The residual is explained by rounding, quantization or i.i.d. noise (not by training). */
 export function residualExplained(d: DirectComparison): boolean {
-  return (
-    d.bitEqual === 1 || d.withinRounding >= 0.999 || (looksLikeNoise(d) && d.relativeError < NOISE_CEILING)
-  );
+  return equalWithinRounding(d) || (looksLikeNoise(d) && d.relativeError < NOISE_CEILING);
 }
 
 /** Residual mean, in standard errors, above which a vector's change is systematic rather than i.i.d.
@@ -107,11 +110,7 @@ export const SYSTEMATIC_SHIFT = 4;
  * everywhere, or small and centred on zero. A rescaled, offset or retrained gain is not: it changes what
  * the model computes (a rescale folded into the next matrix is the alignment's business). */
 export function vectorResidualExplained(d: DirectComparison): boolean {
-  return (
-    d.bitEqual === 1 ||
-    d.withinRounding >= 0.999 ||
-    (d.relativeError < NOISE_CEILING && d.meanShift <= SYSTEMATIC_SHIFT)
-  );
+  return equalWithinRounding(d) || (d.relativeError < NOISE_CEILING && d.meanShift <= SYSTEMATIC_SHIFT);
 }
 
 /** Relative error a token-indexed matrix (embedding, output head) keeps under quantization or noise

@@ -8,7 +8,12 @@ import { formatLog10PValue } from "../report/format.js";
 import { indexTest } from "../stats/index-test.js";
 import type { BlueprintComparison } from "./blueprint.js";
 import type { EvidenceDetail, ValueDifference } from "./confirm-identical.js";
-import { type DirectComparison, isMatrixComparison, UNSTRUCTURED_RATIO } from "./direct.js";
+import {
+  type DirectComparison,
+  equalWithinRounding,
+  isMatrixComparison,
+  UNSTRUCTURED_RATIO,
+} from "./direct.js";
 import { type ChangeTag, type CompareResult, type EvidenceItem, pValueFromLog10 } from "./result.js";
 
 const fmt = (x: number) => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(3) : x.toExponential(1));
@@ -59,9 +64,6 @@ export interface SummaryContext {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/** Equal within the format's rounding or the quantization step, value for value. */
-const withinRounding = (d: DirectComparison) => d.bitEqual === 1 || d.withinRounding >= 0.999;
-
 /** What changed beyond rounding, in words: systematically changed vectors per component, and values a
  * full read found edited. Empty when nothing did. */
 export function changedParts(context: SummaryContext): string[] {
@@ -100,7 +102,7 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
       break;
     case "same-weights": {
       const words = result.tags.flatMap((tag) => CHANGE_WORDS[tag] ?? []);
-      const differing = (context.direct ?? []).filter((d) => !withinRounding(d));
+      const differing = (context.direct ?? []).filter((d) => !equalWithinRounding(d));
       if (words.length > 0)
         lines.push(`${s} and ${r} hold the same weights; what differs is explained by ${list(words)}.`);
       else if (differing.length === 0)
@@ -114,7 +116,7 @@ export function buildSummary(result: CompareResult, context: SummaryContext): st
     case "derived": {
       const parts = changedParts(context);
       const matrices = (context.direct ?? []).filter(isMatrixComparison);
-      const matricesKept = matrices.length > 0 && matrices.every(withinRounding);
+      const matricesKept = matrices.length > 0 && matrices.every(equalWithinRounding);
       if (parts.length > 0 && matricesKept)
         lines.push(
           `${s} and ${r} share inherited weights: every sampled matrix is equal within rounding, but ${list(parts)}.`,

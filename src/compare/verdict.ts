@@ -13,6 +13,7 @@
 import type { BlueprintComparison } from "./blueprint.js";
 import {
   type DirectComparison,
+  equalWithinRounding,
   isMatrixComparison,
   looksLikeNoise,
   residualExplained,
@@ -200,9 +201,7 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
     const roundingOnly =
       input.aligned !== undefined
         ? !input.aligned.noised
-        : [...matrices, ...vectors].every(
-            (d) => d.bitEqual === 1 || d.withinRounding >= 0.999 || d.relativeError <= ROUNDING_FLOOR,
-          );
+        : [...matrices, ...vectors].every((d) => equalWithinRounding(d) || d.relativeError <= ROUNDING_FLOOR);
     if (!roundingOnly && !tags.has("quantized") && !tags.has("dtype-cast")) tags.add("noised");
     if (input.confirmedIdentical && input.renamed === 0 && !input.transposed && input.aligned === undefined)
       return { verdict: "identical", reason: undefined, tags: [...tags], ...base };
